@@ -1,0 +1,1 @@
+"""Pure-Python models, errors and ports shared by every layer. No SDK imports."""

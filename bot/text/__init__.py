@@ -1,0 +1,1 @@
+"""Article analysis: cleaning, sentences, quotes, distances and factuality cues. Pure Python."""
