@@ -26,7 +26,10 @@ class RedlineGroup(click.Group):
             click.echo("Interrupted.", err=True)
             sys.exit(130)
         except OSError as e:
-            click.echo(f"Error: {e.strerror or e} ({e.filename})" if e.filename else f"Error: {e}", err=True)
+            click.echo(
+                f"Error: {e.strerror or e} ({e.filename})" if e.filename else f"Error: {e}",
+                err=True,
+            )
             sys.exit(1)
 
 
@@ -36,12 +39,5 @@ def main() -> None:
     """Redline: polls news sources, runs YAML watch rules, posts alerts to chat."""
 
 
-def _register() -> None:
-    # Command modules import lazily what they need, so `redline --help` stays fast.
-    from bot.cli import rules as _rules  # noqa: F401
-
-
-try:
-    _register()
-except ImportError:  # pragma: no cover - a module still being written
-    pass
+# Command modules register themselves on import; each imports heavy libraries lazily,
+# inside its commands, so `redline --help` stays fast.

@@ -40,3 +40,20 @@ class StateStore(Protocol):
     def set_alerted(self, rule_id: str, key: str, at: datetime) -> None:
         """Remember that (rule, key) was announced at `at`."""
         ...
+
+
+class ChatPoster(Protocol):
+    """Posts a rendered Message to one channel of one platform.
+
+    Raises:
+        DeliveryError: `permanent=True` when the channel is gone or the bot was removed;
+            `retry_after` set when the platform rate-limited the call.
+    """
+
+    platform: str
+
+    async def post(
+        self, *, workspace: str, channel: str, message: Any, thread_ref: str | None = None
+    ) -> str:
+        """Post and return the platform's reference to the message (ts / message id)."""
+        ...
