@@ -57,3 +57,29 @@ class ChatPoster(Protocol):
     ) -> str:
         """Post and return the platform's reference to the message (ts / message id)."""
         ...
+
+
+class CommandHandler(Protocol):
+    """The platform-neutral `/redline` command service every adapter calls."""
+
+    async def handle(self, request: Any) -> Any:
+        """Run a CommandRequest and return a Reply (bot.domain.commands / message)."""
+        ...
+
+    def complete(self, kind: str, prefix: str, *, limit: int = 25) -> list[str]:
+        """Autocompletion values: kind is "rule", "tag", "selector" or "official"."""
+        ...
+
+
+class ChatAdapter(Protocol):
+    """A chat platform connection started by `redline run`.
+
+    `start` raises ConfigError with one sentence when the token is rejected.
+    """
+
+    platform: str
+    poster: ChatPoster
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
