@@ -15,10 +15,16 @@ from bot.domain.errors import ConfigError
 
 
 class Secret(str):
-    """A string that hides itself in repr/str formatting of containers and logs."""
+    """A string that hides itself in repr, str and f-strings; `.value` is the only way in."""
 
     def __repr__(self) -> str:
         return "Secret('***')" if self else "Secret('')"
+
+    def __str__(self) -> str:
+        return "***" if self else ""
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
     @property
     def value(self) -> str:
