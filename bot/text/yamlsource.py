@@ -1,0 +1,105 @@
+"""Load a YAML file into plain data while keeping the line of every key and item."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from bot.domain.errors import RuleError
+
+MAX_BYTES = 1_000_000
+MAX_ALIASES = 100
+
+KeyPath = tuple[str | int, ...]
+
+
+class _CountingLoader(yaml.SafeLoader):
+    """A SafeLoader that refuses documents with too many alias references (alias bombs)."""
+
+    aliases_seen = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases_seen += 1
+            if self.aliases_seen > MAX_ALIASES:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise RuleError(
+                    f"too many YAML aliases (more than {MAX_ALIASES}); write the values out",
+                    file=str(self.name),
+                    line=mark.line + 1,
+                )
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+def _walk(node: Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else str(key_node.value)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            _walk(value_node, (*path, key), lines)
+            # The key's own line is the better pointer than the value's for a mapping key.
+            lines[(*path, key)] = key_node.start_mark.line + 1
+    elif isinstance(node, SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, (*path, i), lines)
+
+
+def load_yaml_text(text: str, name: str) -> tuple[Any, dict[KeyPath, int]]:
+    """Parse YAML text into (data, lines); `lines` maps a key path to its 1-based line.
+
+    Raises:
+        RuleError: the text is not valid YAML or uses too many aliases.
+    """
+    loader = _CountingLoader(text)
+    loader.name = name
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        lines: dict[KeyPath, int] = {}
+        _walk(node, (), lines)
+        data = loader.construct_document(node)
+    except RuleError:
+        raise
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = e.problem or e.context or "invalid YAML"
+        raise RuleError(f"invalid YAML: {problem}", file=name, line=line) from e
+    except yaml.YAMLError as e:
+        raise RuleError(f"invalid YAML: {e}", file=name) from e
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def load_yaml_with_lines(path: Path) -> tuple[Any, dict[KeyPath, int]]:
+    """Read a YAML file (at most 1 MB) into (data, lines) keyed by key path.
+
+    Raises:
+        RuleError: the file is missing, too large, not UTF-8 or not valid YAML.
+    """
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise RuleError(f"file is {size} bytes, over the {MAX_BYTES} byte limit", file=name)
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise RuleError(f"cannot read file: {e.strerror or e}", file=name) from e
+    except UnicodeDecodeError as e:
+        raise RuleError("file is not UTF-8 text", file=name) from e
+    return load_yaml_text(text, name)
+
+
+def line_of(lines: dict[KeyPath, int], path: KeyPath) -> int | None:
+    """The line of `path`, or of its nearest ancestor that has one."""
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get(())
