@@ -104,7 +104,7 @@ class Analysis:
         sentence = self.sentences[sentence_index]
         hits = self._sentence_hits.get(sentence_index)
         if hits is None:
-            hits = self._lexicon(FACTUALITY).find(sentence.text)
+            hits = self._lexicon(FACTUALITY).find_each(sentence.text)
             self._sentence_hits[sentence_index] = hits
         return classify_hits(self.text, sentence, span, hits)
 

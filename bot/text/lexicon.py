@@ -145,12 +145,8 @@ class Lexicon:
             self._seen[key] = found
         return found
 
-    def find(self, text: str) -> list[LexMatch]:
-        """Every non-overlapping hit in `text`, leftmost first, the longest at each place.
-
-        In a cue lexicon one span may belong to several categories ("ban" is both a verb
-        that tightens and a noun for a restriction); it is then reported once per category.
-        """
+    def _raw(self, text: str) -> list[LexMatch]:
+        """All hits of every alias and pattern, overlapping, sorted leftmost-longest first."""
         raw: list[LexMatch] = []
         for rx in (self._ci, self._cs):
             if rx is None:
@@ -165,12 +161,18 @@ class Lexicon:
             for m in rx.finditer(text):
                 if m.end() > m.start():
                     raw.append(LexMatch(m.start(), m.end(), entry, pattern))
-        if not raw:
-            return raw
         raw.sort(key=lambda h: (h.start, h.start - h.end))
+        return raw
+
+    def find(self, text: str) -> list[LexMatch]:
+        """Every non-overlapping hit in `text`, leftmost first, the longest at each place.
+
+        In a cue lexicon one span may belong to several categories ("ban" is both a verb
+        that tightens and a noun for a restriction); it is then reported once per category.
+        """
         out: list[LexMatch] = []
         last = (-1, -1)
-        for hit in raw:
+        for hit in self._raw(text):
             if hit.start >= last[1]:
                 out.append(hit)
                 last = (hit.start, hit.end)
@@ -179,6 +181,24 @@ class Lexicon:
             ):
                 out.append(hit)
         return [h for h in out if h.entry != _EXCLUDED]
+
+    def find_each(self, text: str) -> list[LexMatch]:
+        """Like `find`, but each entry's hits are resolved on their own, so categories overlap.
+
+        "even after he" can then be both a clause boundary and a background cue.
+        """
+        last_end: dict[str, int] = {}
+        out: list[LexMatch] = []
+        excluded: list[LexMatch] = []
+        for hit in self._raw(text):
+            if hit.start >= last_end.get(hit.entry, -1):
+                (excluded if hit.entry == _EXCLUDED else out).append(hit)
+                last_end[hit.entry] = hit.end
+        if excluded:
+            out = [
+                h for h in out if not any(x.start <= h.start and h.end <= x.end for x in excluded)
+            ]
+        return out
 
     @staticmethod
     def _bounded(text: str, start: int, end: int) -> bool:

@@ -7,7 +7,8 @@ import re
 # Short grammatical words are never inflected: "no plans to" must not become "nos plan to".
 _FIXED_WORDS = frozenset(
     "a an and as at be by for from in into is it its no nor not of off on or over so the "
-    "than that their them then these this those to too under up upon us was we were with".split()
+    "than that their them then these this those to too under up upon us was we were with "
+    "she her hers him his he they you your our i me my who whom whose which what".split()
 )
 
 # Irregular English verb forms (morphology, not domain vocabulary).
