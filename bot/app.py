@@ -189,9 +189,7 @@ async def run_forever(app: App, *, stop: asyncio.Event | None = None) -> None:
     scheduler = Scheduler()
 
     async def poll() -> None:
-        report = await poller.poll_due()
-        for name, error in report.failed.items():
-            log.warning("source %s: %s", name, error)
+        await poller.poll_due()  # failures are logged by the fetchers and kept in status
         await deliverer.deliver_due()
 
     async def deliver() -> None:

@@ -43,6 +43,8 @@ def run(once: bool) -> None:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # The scheduler narrates every run at INFO; only its problems are worth a line.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     console = ConsolePoster()
     app = App(settings, on_article=console.article)
     if settings.console_enabled:

@@ -89,6 +89,7 @@ class Pipeline:
             published=article.published,
             state=self.storage.state,
             now=now,
+            story=str(story_id),
         )
         result = Processed(article, list(matches), story_id=story_id)
         for match in matches:
