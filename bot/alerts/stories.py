@@ -1,0 +1,203 @@
+"""Stories: articles from different outlets that report the same event.
+
+Two articles report the same event when, within a time window, one is a near-duplicate
+of the other (syndicated copy), or both carry the same direct quote and name some of the
+same people or places, or they agree strongly on who and where AND on the numbers. A
+topic alone (the same people and places, days apart) is not an event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.alerts.fingerprint import (
+    QUOTE_SHINGLE,
+    StoryFingerprint,
+    fingerprint,
+    minhash_similarity,
+)
+from bot.text.analysis import Analysis
+
+__all__ = [
+    "StoryClusterer",
+    "StoryFingerprint",
+    "fingerprint",
+    "same_story",
+    "shared_numbers",
+    "shared_quote_run",
+]
+
+DEFAULT_WINDOW = timedelta(days=3)
+NEAR_DUPLICATE = 0.6  # MinHash Jaccard of body shingles
+MIN_QUOTE_RUN = 6  # words in a shared quoted sequence
+MIN_QUOTE_LETTERS = 24  # ... and enough letters that it is not a string of function words
+MIN_SHARED_ENTITIES = 3
+MIN_ENTITY_JACCARD = 0.5
+MIN_NUMBER_SCORE = 1.5  # shared numbers: 1 each, 0.5 for a generic distance on both sides
+GENERIC_WEIGHT = 0.5
+
+# How strongly a reason ties two articles, to pick the best story when several match.
+_DUPLICATE, _QUOTE, _FACTS = 3, 2, 1
+
+
+def shared_quote_run(a: StoryFingerprint, b: StoryFingerprint) -> list[str]:
+    """The longest quoted word sequence both fingerprints hold (chained shared 5-grams)."""
+    shared = set(a.quote_shingles) & set(b.quote_shingles)
+    # Each gram is followed by the shared gram that starts with its last four words.
+    by_head = {" ".join(g.split()[:-1]): g for g in shared}
+    best: list[str] = []
+    for gram in sorted(shared):
+        run = gram.split()
+        seen = {gram}
+        nxt = by_head.get(" ".join(run[1 - QUOTE_SHINGLE :]))
+        while nxt is not None and nxt not in seen:
+            seen.add(nxt)
+            run.append(nxt.rsplit(" ", 1)[-1])
+            nxt = by_head.get(" ".join(run[1 - QUOTE_SHINGLE :]))
+        if len(run) > len(best):
+            best = run
+    return best
+
+
+def shared_numbers(a: StoryFingerprint, b: StoryFingerprint) -> tuple[set[str], float]:
+    """The numbers both fingerprints hold, and their weight as evidence of one event."""
+    a_all = set(a.numbers) | set(a.generic_numbers)
+    b_all = set(b.numbers) | set(b.generic_numbers)
+    shared = a_all & b_all
+    event = set(a.numbers) | set(b.numbers)
+    score = sum(1.0 if n in event else GENERIC_WEIGHT for n in shared)
+    return shared, score
+
+
+def _judge(a: StoryFingerprint, b: StoryFingerprint) -> tuple[int, str]:
+    """(strength, reason); strength 0 means not the same event."""
+    similarity = minhash_similarity(a.minhash, b.minhash)
+    if similarity >= NEAR_DUPLICATE:
+        return _DUPLICATE, f"near-duplicate text ({similarity:.0%} of shingles alike)"
+    entities = set(a.entities) & set(b.entities)
+    run = shared_quote_run(a, b)
+    letters = sum(len(w) for w in run)
+    if len(run) >= MIN_QUOTE_RUN and letters >= MIN_QUOTE_LETTERS and entities:
+        snippet = " ".join(run[:12]) + ("…" if len(run) > 12 else "")
+        return _QUOTE, f"shares the quote “{snippet}”"
+    union = set(a.entities) | set(b.entities)
+    numbers, score = shared_numbers(a, b)
+    if (
+        len(entities) >= MIN_SHARED_ENTITIES
+        and len(entities) / len(union) >= MIN_ENTITY_JACCARD
+        and score >= MIN_NUMBER_SCORE
+    ):
+        names = ", ".join(sorted(e.split(":", 1)[1] for e in entities)[:4])
+        return _FACTS, f"same names ({names}) and numbers ({', '.join(sorted(numbers))})"
+    return 0, "no shared quote, copied text, or names and numbers in common"
+
+
+def _apart(a_when: datetime | None, b_when: datetime | None, window: timedelta) -> bool:
+    return a_when is not None and b_when is not None and abs(a_when - b_when) > window
+
+
+def same_story(
+    a: StoryFingerprint,
+    b: StoryFingerprint,
+    *,
+    a_when: datetime | None,
+    b_when: datetime | None,
+    window: timedelta = DEFAULT_WINDOW,
+) -> tuple[bool, str]:
+    """Whether two articles report the same event, and why (undated ones match any date)."""
+    if _apart(a_when, b_when, window):
+        assert a_when is not None and b_when is not None
+        days = abs(a_when - b_when) / timedelta(days=1)
+        return False, f"published {days:.1f} days apart"
+    strength, reason = _judge(a, b)
+    return strength > 0, reason
+
+
+@dataclass(frozen=True, slots=True)
+class _Member:
+    story_id: str
+    ref: str
+    fingerprint: StoryFingerprint
+    when: datetime | None
+
+
+class StoryClusterer:
+    """Assigns articles to stories in memory; seed it from storage with `add_existing`."""
+
+    def __init__(self, window_days: float = 3.0) -> None:
+        self.window = timedelta(days=window_days)
+        self._members: list[_Member] = []
+        self._story_of: dict[str, str] = {}
+        self._reasons: dict[str, str] = {}
+
+    def add_existing(
+        self,
+        story_id: str,
+        fingerprint: StoryFingerprint,
+        when: datetime | None,
+        *,
+        ref: str | None = None,
+    ) -> None:
+        """Remember a stored story (or one more of its articles) so new articles can join it."""
+        member_ref = ref if ref is not None else story_id
+        self._members.append(_Member(story_id, member_ref, fingerprint, when))
+        self._story_of.setdefault(member_ref, story_id)
+
+    def assign(self, ref: str, analysis: Analysis, when: datetime | None) -> str:
+        """The story id for a new article: an existing story's, or `ref` for a new story."""
+        return self.assign_fingerprint(ref, fingerprint(analysis), when)
+
+    def assign_fingerprint(self, ref: str, fp: StoryFingerprint, when: datetime | None) -> str:
+        """`assign` for an article already fingerprinted."""
+        known = self._story_of.get(ref)
+        if known is not None:
+            return known  # the same article seen again stays where it is
+        best: tuple[int, float, _Member, str] | None = None
+        for member in self._members:
+            if _apart(when, member.when, self.window):
+                continue
+            strength, reason = _judge(fp, member.fingerprint)
+            if strength == 0:
+                continue
+            # Prefer the strongest tie, then the closest in time (undated counts as far).
+            gap = (
+                abs(when - member.when).total_seconds()
+                if when is not None and member.when is not None
+                else float("inf")
+            )
+            if best is None or (strength, -gap) > (best[0], -best[1]):
+                best = (strength, gap, member, reason)
+        if best is None:
+            story_id, reason = ref, "first article of a new story"
+        else:
+            story_id, reason = best[2].story_id, f"{best[3]} (with {best[2].ref})"
+        self._members.append(_Member(story_id, ref, fp, when))
+        self._story_of[ref] = story_id
+        self._reasons[ref] = reason
+        return story_id
+
+    def story_of(self, ref: str) -> str | None:
+        """The story an article was assigned to, if any."""
+        return self._story_of.get(ref)
+
+    def reason(self, ref: str) -> str | None:
+        """Why the article joined its story (or started one), for logs and `status`."""
+        return self._reasons.get(ref)
+
+    def stories(self) -> dict[str, list[str]]:
+        """Every story id with the refs of its articles, in the order they arrived."""
+        out: dict[str, list[str]] = {}
+        for member in self._members:
+            refs = out.setdefault(member.story_id, [])
+            if member.ref not in refs:
+                refs.append(member.ref)
+        return out
+
+    def prune(self, now: datetime) -> int:
+        """Forget dated articles too old to join anything published from `now` on."""
+        cutoff = now - self.window
+        keep = [m for m in self._members if m.when is None or m.when >= cutoff]
+        dropped = len(self._members) - len(keep)
+        self._members = keep
+        return dropped

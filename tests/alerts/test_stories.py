@@ -1,0 +1,197 @@
+"""Stories: the seeds' ground truth, plus invented outlets reporting one event."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+pytest.importorskip("bot.text.analysis")
+
+from bot.alerts.fingerprint import StoryFingerprint
+from bot.alerts.stories import (
+    StoryClusterer,
+    fingerprint,
+    same_story,
+    shared_numbers,
+    shared_quote_run,
+)
+from tests.alerts import articles
+from tests.alerts.seeds import analysed, expected, load_seed, seed_names
+
+TUESDAY = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
+
+
+def _groups(stories: dict[str, list[str]]) -> set[frozenset[str]]:
+    return {frozenset(refs) for refs in stories.values()}
+
+
+def _expected_groups() -> set[frozenset[str]]:
+    return {frozenset(group) for group in expected()["stories"]}
+
+
+def _date_order(names: list[str]) -> list[str]:
+    """Dated seeds by date, then the undated ones, each by name."""
+    seeds = [load_seed(n) for n in names]
+    return [
+        s.name for s in sorted(seeds, key=lambda s: (s.when is None, s.when or TUESDAY, s.name))
+    ]
+
+
+def test_seed_stories_come_out_exactly_in_date_order() -> None:
+    clusterer = StoryClusterer(window_days=3.0)
+    ids = {}
+    for name in _date_order(seed_names()):
+        seed = load_seed(name)
+        ids[name] = clusterer.assign(name, seed.analysis, seed.when)
+    assert _groups(clusterer.stories()) == _expected_groups()
+    for group in expected()["stories"]:
+        # The story id is the ref of the story's first article in arrival order.
+        first = min(group, key=_date_order(seed_names()).index)
+        assert {ids[name] for name in group} == {first}
+
+
+def test_seed_stories_do_not_depend_on_arrival_order() -> None:
+    clusterer = StoryClusterer()
+    for name in reversed(seed_names()):
+        seed = load_seed(name)
+        clusterer.assign(name, seed.analysis, seed.when)
+    assert _groups(clusterer.stories()) == _expected_groups()
+
+
+def test_every_seed_pair_is_judged_as_the_ground_truth_says() -> None:
+    together = {frozenset(p) for g in expected()["stories"] for p in itertools.combinations(g, 2)}
+    for a, b in itertools.combinations(seed_names(), 2):
+        sa, sb = load_seed(a), load_seed(b)
+        same, reason = same_story(
+            fingerprint(sa.analysis),
+            fingerprint(sb.analysis),
+            a_when=sa.when,
+            b_when=sb.when,
+            window=timedelta(days=3),
+        )
+        assert same == (frozenset((a, b)) in together), (a, b, reason)
+        assert reason
+
+
+def test_a_quote_recalled_as_background_does_not_tie_stories() -> None:
+    # One seed recalls, "at the time", words another seed reports being said: the recalled
+    # words must not be part of the recalling article's fingerprint.
+    recalled = fingerprint(analysed(articles.RECALLED))
+    reported = fingerprint(analysed(articles.WIRE))
+    assert recalled.quote_shingles == ()
+    assert shared_quote_run(recalled, reported) == []
+
+
+# --- invented outlets ---------------------------------------------------------------------
+
+
+def _judge(text_a: str, text_b: str, gap: timedelta = timedelta(hours=5)) -> tuple[bool, str]:
+    return same_story(
+        fingerprint(analysed(text_a)),
+        fingerprint(analysed(text_b)),
+        a_when=TUESDAY,
+        b_when=TUESDAY + gap,
+        window=timedelta(days=3),
+    )
+
+
+def test_a_syndicated_copy_with_a_new_headline_and_an_edited_paragraph_is_the_same_story() -> None:
+    a = fingerprint(analysed(articles.WIRE, title="Germany lifts missile limits for Ukraine"))
+    b = fingerprint(analysed(articles.SYNDICATED, title="Scholz U-turn on long-range strikes"))
+    same, reason = same_story(a, b, a_when=TUESDAY, b_when=TUESDAY + timedelta(hours=2))
+    assert same
+    assert "near-duplicate" in reason
+
+
+def test_an_own_words_report_sharing_the_quote_is_the_same_story() -> None:
+    same, reason = _judge(articles.WIRE, articles.OWN_WORDS)
+    assert same
+    assert "quote" in reason
+    # The shared words are the quote's, longer than the six-word minimum.
+    run = shared_quote_run(
+        fingerprint(analysed(articles.WIRE)), fingerprint(analysed(articles.OWN_WORDS))
+    )
+    assert " ".join(run).startswith("ukraine may use the weapons we supply")
+
+
+def test_same_names_and_figures_without_a_quote_is_the_same_story() -> None:
+    same, reason = _judge(articles.WIRE, articles.SAME_FIGURES)
+    assert same
+    assert "48 missile" in reason
+
+
+def test_same_people_and_places_with_other_numbers_is_another_story() -> None:
+    same, _ = _judge(articles.WIRE, articles.SAME_PEOPLE)
+    assert not same
+
+
+def test_the_same_topic_a_week_later_is_another_story() -> None:
+    same, reason = _judge(articles.WIRE, articles.WEEK_LATER, gap=timedelta(days=7))
+    assert not same
+    assert "days apart" in reason
+
+
+def test_even_a_copy_a_week_later_is_another_story() -> None:
+    same, _ = _judge(articles.WIRE, articles.SYNDICATED, gap=timedelta(days=7))
+    assert not same
+
+
+def test_an_undated_article_is_compared_with_every_date() -> None:
+    a = fingerprint(analysed(articles.WIRE))
+    b = fingerprint(analysed(articles.SYNDICATED))
+    assert same_story(a, b, a_when=TUESDAY, b_when=None)[0]
+    assert same_story(a, b, a_when=None, b_when=None)[0]
+
+
+def test_generic_distances_weigh_less_than_event_numbers() -> None:
+    a = StoryFingerprint(numbers=("48 missile",), generic_numbers=("300 km", "19 km"))
+    b = StoryFingerprint(generic_numbers=("300 km", "19 km", "48 missile"))
+    shared, score = shared_numbers(a, b)
+    assert shared == {"48 missile", "300 km", "19 km"}
+    assert score == pytest.approx(2.0)  # 1 for the event number, 0.5 for each distance
+
+
+# --- the clusterer ------------------------------------------------------------------------
+
+
+def test_clusterer_groups_outlets_and_keeps_other_events_apart() -> None:
+    clusterer = StoryClusterer()
+    assert clusterer.assign("wire", analysed(articles.WIRE), TUESDAY) == "wire"
+    hour = timedelta(hours=1)
+    assert clusterer.assign("copy", analysed(articles.SYNDICATED), TUESDAY + hour) == "wire"
+    assert clusterer.assign("own", analysed(articles.OWN_WORDS), TUESDAY + 2 * hour) == "wire"
+    assert clusterer.assign("merz", analysed(articles.RECALLED), TUESDAY + 3 * hour) == "merz"
+    later = TUESDAY + timedelta(days=7)
+    assert clusterer.assign("strike", analysed(articles.WEEK_LATER), later) == "strike"
+    assert clusterer.stories() == {
+        "wire": ["wire", "copy", "own"],
+        "merz": ["merz"],
+        "strike": ["strike"],
+    }
+    assert "near-duplicate" in (clusterer.reason("copy") or "")
+    assert clusterer.reason("wire") == "first article of a new story"
+
+
+def test_clusterer_keeps_an_article_seen_twice_in_its_story() -> None:
+    clusterer = StoryClusterer()
+    clusterer.assign("wire", analysed(articles.WIRE), TUESDAY)
+    assert clusterer.assign("own", analysed(articles.OWN_WORDS), TUESDAY) == "wire"
+    assert clusterer.assign("own", analysed(articles.SAME_PEOPLE), TUESDAY) == "wire"
+
+
+def test_clusterer_seeded_from_storage_joins_new_articles_to_stored_stories() -> None:
+    stored = fingerprint(analysed(articles.WIRE)).to_dict()
+    clusterer = StoryClusterer()
+    clusterer.add_existing("17", StoryFingerprint.from_dict(stored), TUESDAY)
+    assert clusterer.assign("copy", analysed(articles.SYNDICATED), TUESDAY) == "17"
+    assert clusterer.assign("other", analysed(articles.SAME_PEOPLE), TUESDAY) == "other"
+
+
+def test_clusterer_prune_forgets_stories_outside_the_window() -> None:
+    clusterer = StoryClusterer(window_days=3.0)
+    clusterer.assign("wire", analysed(articles.WIRE), TUESDAY)
+    clusterer.assign("undated", analysed(articles.SAME_PEOPLE), None)
+    assert clusterer.prune(TUESDAY + timedelta(days=4)) == 1
+    assert set(clusterer.stories()) == {"undated"}
