@@ -15,7 +15,7 @@ from bot.domain.models import Article, ArticleDraft
 from bot.domain.records import SearchHit
 from bot.storage.codec import dumps, from_ts, from_ts_or_none, ts, ts_or_none
 from bot.storage.dedupe import content_hash, normalize_url
-from bot.storage.fts_query import to_match
+from bot.storage.fts_query import compile_query
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,6 @@ ELLIPSIS = "…"
 TITLE_WEIGHT = 5.0  # a word in the title counts as much as five in the body
 MAX_LIMIT = 200
 _PAGE = 500
-_BM25 = f"bm25(articles_fts, {TITLE_WEIGHT}, 1.0)"
 
 
 def _article(row: dict[str, Any]) -> Article:
@@ -147,19 +146,21 @@ class SqliteArticleStore:
         )
         return [_article(r) for r in rows]
 
-    def iter_all(self, since: datetime | None = None) -> Iterator[Article]:
+    def iter_all(
+        self, since: datetime | None = None, *, page_size: int = _PAGE
+    ) -> Iterator[Article]:
         """Every article oldest first, read page by page so callers may write meanwhile."""
         after_at, after_id = (ts(since), 0) if since else ("", 0)
         while True:
             rows = list(
                 self._db.query(
                     "SELECT * FROM articles WHERE (at, id) > (?, ?) ORDER BY at, id LIMIT ?",
-                    [after_at, after_id, _PAGE],
+                    [after_at, after_id, max(1, page_size)],
                 )
             )
             for row in rows:
                 yield _article(row)
-            if len(rows) < _PAGE:
+            if len(rows) < max(1, page_size):
                 return
             after_at, after_id = rows[-1]["at"], rows[-1]["id"]
 
@@ -174,30 +175,41 @@ class SqliteArticleStore:
     ) -> list[SearchHit]:
         """Full-text search, best match first; the title weighs more than the body.
 
+        Words match their other forms ("strike" finds "strikes"); a query with a prefix
+        term (`khark*`) is matched word for word instead, so the prefix is taken as typed.
+
         Raises:
             QueryError: when the query has nothing to search for.
         """
-        match = to_match(query)
+        compiled = compile_query(query)
         id_list = None if ids is None else [int(i) for i in ids]
         if id_list is not None and not id_list:
             return []
         where, params = self._filters(source=source, since=since, ids=id_list)
         where = where.replace("WHERE", "AND", 1)
+        fts = "articles_fts_exact" if compiled.has_prefix else "articles_fts"
+        bm25 = f"bm25({fts}, {TITLE_WEIGHT}, 1.0)"
         sql = f"""
-            SELECT a.*, -{_BM25} AS score,
-                snippet(articles_fts, -1, ?, ?, ?, 24) AS snip
-            FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-            WHERE articles_fts MATCH ? {where}
-            ORDER BY {_BM25}, a.at DESC
+            SELECT a.*, -{bm25} AS score, snippet({fts}, -1, ?, ?, ?, 24) AS snip
+            FROM {fts} JOIN articles a ON a.id = {fts}.rowid
+            WHERE {fts} MATCH ? {where}
+            ORDER BY {bm25}, a.at DESC
             LIMIT ?
         """
-        args = [HIGHLIGHT_START, HIGHLIGHT_END, ELLIPSIS, match, *params, _clamp(limit)]
+        args = [
+            HIGHLIGHT_START,
+            HIGHLIGHT_END,
+            ELLIPSIS,
+            compiled.expression,
+            *params,
+            _clamp(limit),
+        ]
         try:
             rows = list(self._db.query(sql, args))
         except sqlite3.OperationalError as e:
             # fts_query only emits quoted strings and its own operators; reaching this means
             # a case it does not know, which the user should see as one sentence.
-            log.warning("search %r (match %r) failed: %s", query[:200], match[:200], e)
+            log.warning("search %r (match %r) failed: %s", query[:200], compiled.expression, e)
             raise QueryError("That search could not be run; try plain words.") from e
         return [SearchHit(_article(r), float(r["score"]), r["snip"]) for r in rows]
 

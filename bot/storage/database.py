@@ -20,24 +20,28 @@ BUSY_TIMEOUT_MS = 5000
 def open_database(path: str | Path) -> Database:
     """Open (creating if needed) the database at `path`, or ":memory:", and migrate it.
 
-    The bot calls stores from the asyncio loop thread only, so one connection with
-    sqlite3's default same-thread check is enough.
+    Stores are called from the asyncio loop thread, and read-only lookups also from
+    `asyncio.to_thread` workers; one connection opened with `check_same_thread=False` serves
+    both (SQLite serialises calls on a connection).
 
     Raises:
         StorageError: when the file cannot be opened or is not a Redline database.
     """
     where = str(path)
+    in_memory = where == MEMORY
     try:
-        if where == MEMORY:
-            db = Database(memory=True)
-        else:
-            file = Path(path)
-            file.parent.mkdir(parents=True, exist_ok=True)
-            db = Database(file)
+        if not in_memory:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(
+            MEMORY if in_memory else Path(path),
+            check_same_thread=False,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+        )
+        db = Database(conn)
     except (OSError, sqlite3.Error) as e:
         raise StorageError(f"Could not open the database at {where}: {e}.") from e
     try:
-        _configure(db, in_memory=where == MEMORY)
+        _configure(db, in_memory=in_memory)
         migrations.apply(db)
     except sqlite3.Error as e:
         db.close()

@@ -1,7 +1,7 @@
 """Turn whatever a user types into a safe FTS5 MATCH expression.
 
 Supported: plain words (all must occur), "quoted phrases", a trailing `*` for a prefix,
-`-word` or `NOT word` to exclude, `OR` between terms. Everything else (parentheses, NEAR,
+`-word` or `NOT word` to exclude, `OR` (upper case, as in FTS5) between terms. Everything else (parentheses, NEAR,
 column filters, stray quotes, control characters) is treated as plain text. The expression
 is built only from double-quoted FTS5 strings and the operators AND, OR, NOT and
 parentheses that this module writes itself, so user text can never reach the FTS5 parser
@@ -137,7 +137,19 @@ def parse(raw: str) -> tuple[list[list[Term]], list[Term]]:
     return groups, excluded
 
 
-def to_match(raw: str) -> str:
+@dataclass(frozen=True, slots=True)
+class CompiledQuery:
+    """A MATCH expression, and whether it holds a prefix term.
+
+    Prefix terms must run against the unstemmed index: the stemmer would rewrite the
+    prefix itself ("zelensky*" would look for "zelenski*" and miss "Zelenskyy").
+    """
+
+    expression: str
+    has_prefix: bool
+
+
+def compile_query(raw: str) -> CompiledQuery:
     """A safe FTS5 MATCH expression for the user's query.
 
     Raises:
@@ -149,7 +161,17 @@ def to_match(raw: str) -> str:
             raise QueryError("A search cannot only exclude words; add a word to look for.")
         raise QueryError("The search has no words to look for; type one or more words.")
     positive = " AND ".join("(" + " OR ".join(t.fts() for t in group) + ")" for group in groups)
+    has_prefix = any(t.prefix for g in groups for t in g) or any(t.prefix for t in excluded)
     if not excluded:
-        return positive
+        return CompiledQuery(positive, has_prefix)
     negative = " OR ".join(t.fts() for t in excluded)
-    return f"({positive}) NOT ({negative})"
+    return CompiledQuery(f"({positive}) NOT ({negative})", has_prefix)
+
+
+def to_match(raw: str) -> str:
+    """The MATCH expression alone (see `compile_query`).
+
+    Raises:
+        QueryError: when nothing searchable is left, or only excluded words.
+    """
+    return compile_query(raw).expression

@@ -204,3 +204,12 @@ class SqliteOutbox:
             [platform, workspace, channel, ts(since)],
         ).fetchone()
         return int(row[0])
+
+    def sent_since(self, platform: str, workspace: str, channel: str, since: datetime) -> int:
+        """Rows posted to a channel at or after `since`, for burst folding."""
+        row = self._db.execute(
+            "SELECT count(*) FROM deliveries WHERE platform = ? AND workspace = ? AND channel = ?"
+            " AND state = 'sent' AND sent_at >= ?",
+            [platform, workspace, channel, ts(since)],
+        ).fetchone()
+        return int(row[0])

@@ -229,3 +229,42 @@ def m001_initial(db: Database) -> None:
     # transaction half-way.
     for statement in _INITIAL:
         db.execute(statement)
+
+
+_EXACT_FTS = (
+    # A second, unstemmed index for prefix searches; see fts_query.CompiledQuery.
+    """
+    CREATE VIRTUAL TABLE articles_fts_exact USING fts5 (
+        title, text,
+        content = 'articles', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2'
+    )
+    """,
+    """
+    CREATE TRIGGER articles_fts_exact_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts_exact (rowid, title, text) VALUES (new.id, new.title, new.text);
+    END
+    """,
+    """
+    CREATE TRIGGER articles_fts_exact_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts_exact (articles_fts_exact, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    END
+    """,
+    """
+    CREATE TRIGGER articles_fts_exact_update AFTER UPDATE OF title, text ON articles BEGIN
+        INSERT INTO articles_fts_exact (articles_fts_exact, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO articles_fts_exact (rowid, title, text)
+        VALUES (new.id, new.title, new.text);
+    END
+    """,
+    "INSERT INTO articles_fts_exact (articles_fts_exact) VALUES ('rebuild')",
+)
+
+
+@migrations()
+def m002_exact_fts(db: Database) -> None:
+    """An unstemmed full-text index beside the stemmed one, filled from stored articles."""
+    for statement in _EXACT_FTS:
+        db.execute(statement)

@@ -16,10 +16,16 @@ ALL_SELECTOR = "*"
 _SPECIFICITY = {SelectorKind.RULE: 0, SelectorKind.TAG: 1, SelectorKind.ALL: 2}
 
 
-def normalize_selector(kind: SelectorKind, selector: str) -> str:
-    """The stored form of a selector: tags are case-insensitive, "all" has one value."""
+def normalize_selector(kind: SelectorKind, selector: str | None) -> str:
+    """The stored form of a selector: tags are case-insensitive, "all" has one value.
+
+    Raises:
+        ValueError: when a rule or tag subscription names no rule or tag.
+    """
     if kind is SelectorKind.ALL:
         return ALL_SELECTOR
+    if not selector or not selector.strip():
+        raise ValueError(f"a {kind.value} subscription needs a {kind.value} name")
     if kind is SelectorKind.TAG:
         return selector.strip().casefold()
     return selector.strip()
@@ -65,7 +71,7 @@ class SqliteSubscriptionStore:
         workspace: str,
         channel: str,
         selector_kind: SelectorKind,
-        selector: str = ALL_SELECTOR,
+        selector: str | None = ALL_SELECTOR,
         min_severity: Severity = Severity.INFO,
         mode: DeliveryMode = DeliveryMode.IMMEDIATE,
         digest_schedule: str | None = None,
@@ -126,7 +132,7 @@ class SqliteSubscriptionStore:
             params.append(kind.value)
             if selector is not None or kind is SelectorKind.ALL:
                 sql += " AND selector = ?"
-                params.append(normalize_selector(kind, selector or ALL_SELECTOR))
+                params.append(normalize_selector(kind, selector))
         return self._db.execute(sql, params).rowcount
 
     def list_for_channel(self, platform: str, workspace: str, channel: str) -> list[Subscription]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 
 from bot.domain.errors import StorageError
-from bot.storage import Storage, open_database
+from bot.storage import SqliteArticleStore, Storage, open_database
 from bot.storage.database import journal_mode
 from bot.storage.schema import migrations
 from tests.storage.conftest import T0, add, draft
@@ -16,6 +17,7 @@ TABLES = {
     "sources",
     "articles",
     "articles_fts",
+    "articles_fts_exact",
     "analyses",
     "rule_state",
     "rule_state_history",
@@ -47,6 +49,20 @@ def test_rerunning_migrations_changes_nothing(tmp_path: Path) -> None:
     assert [m.name for m in migrations.applied(db)] == applied
     migrations.apply(db)
     assert [m.name for m in migrations.applied(db)] == applied
+    db.close()
+
+
+def test_upgrading_from_the_first_schema_indexes_existing_articles(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m002_exact_fts")
+    assert "articles_fts_exact" not in old.table_names()
+    SqliteArticleStore(old).add(draft(1, title="Zelenskyy speaks"), fetched=T0)
+    old.close()
+    db = open_database(path)
+    assert migrations.pending(db) == []
+    hits = SqliteArticleStore(db).search("zelensky*")
+    assert [h.article.title for h in hits] == ["Zelenskyy speaks"]
     db.close()
 
 

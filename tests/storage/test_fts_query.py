@@ -136,7 +136,7 @@ def test_terms_are_capped() -> None:
     assert len(groups) == MAX_TERMS
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raw=st.text(max_size=200))
 def test_any_text_is_valid_fts5_or_a_query_error(fts: sqlite3.Connection, raw: str) -> None:
     _runs(fts, raw)
@@ -146,7 +146,7 @@ _PIECES = [*'ab "()*-:^+NEAROTD\x00{}', "OR", "NOT", " AND ", " OR ", "NEAR", "a
 _SYNTAXY = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raw=_SYNTAXY)
 def test_syntax_heavy_text_is_valid_fts5_or_a_query_error(
     fts: sqlite3.Connection, raw: str
