@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -40,7 +41,12 @@ Ack = Callable[..., Awaitable[Any]]
 Respond = Callable[..., Awaitable[Any]]
 
 
+# Slack may still wrap a typed link as <https://…|label>; the service wants the bare URL.
+_LINK = re.compile(r"<(https?://[^|>\s]+)(?:\|[^>]*)?>")
+
+
 def _unescape(text: str) -> str:
+    text = _LINK.sub(r"\1", text)
     # Slack escapes these three in slash-command text; `&amp;` last so "&amp;lt;" stays "&lt;".
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 

@@ -14,6 +14,7 @@ import pytest
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.adapters.slack import SlackAdapter, SlackUnreachableError
+from bot.adapters.slack.mrkdwn import safe
 from bot.config import Secret
 from bot.domain.commands import ChannelRef, CommandRequest
 from bot.domain.errors import ConfigError, PermissionDeniedError
@@ -112,9 +113,12 @@ async def test_empty_text_is_help_and_names_are_case_insensitive(
     await answer(slack, 1)
     await dispatch(adapter, slack.slash_payload("LookUp  range &amp; &lt;limits&gt;"))
     await answer(slack, 2)
+    await dispatch(adapter, slack.slash_payload("why <https://news.example/a?b=1|news.example/a>"))
+    await answer(slack, 3)
     assert [(r.name, r.args) for r in handler.requests] == [
         ("help", ""),
         ("lookup", "range & <limits>"),
+        ("why", "https://news.example/a?b=1"),
     ]
 
 
@@ -321,3 +325,22 @@ async def test_the_adapter_exposes_its_poster(slack: FakeSlack, handler: Recordi
     adapter = SlackAdapter(make_settings(slack), handler)
     assert adapter.platform == adapter.poster.platform == "slack"
     await adapter.stop()  # stopping an adapter that never started is harmless
+
+
+async def test_with_the_real_command_service_a_non_manager_sees_its_refusal(
+    slack: FakeSlack,
+) -> None:
+    # The seam with bot.services: the refusal is the service's decision, shown unchanged.
+    from bot.services.commands import CommandService
+
+    service = CommandService(app=None)
+    adapter = SlackAdapter(make_settings(slack), service)
+    await dispatch(adapter, slack.slash_payload("subscribe all", user_id=MEMBER))
+    shown = await answer(slack)
+    expected = await service.handle(
+        CommandRequest(name="subscribe", args="all", user=MEMBER, can_manage=False)
+    )
+    assert expected.error
+    assert shown["text"] == safe(expected.text)
+    assert shown["blocks"][0]["text"]["text"] == f":warning: {safe(expected.text)}"
+    await adapter.stop()
