@@ -12,7 +12,7 @@ from bot.domain.models import Severity
 from bot.domain.records import StoredAlert
 from bot.storage.codec import dumps, from_ts, loads, ts
 
-MAX_LIMIT = 500
+MAX_LIMIT = 10_000  # a guard against mistakes, far above any page a user sees
 
 _SELECT = "SELECT al.*, a.source AS source FROM alerts al JOIN articles a ON a.id = al.article_id"
 

@@ -23,7 +23,7 @@ HIGHLIGHT_START = "«"
 HIGHLIGHT_END = "»"
 ELLIPSIS = "…"
 TITLE_WEIGHT = 5.0  # a word in the title counts as much as five in the body
-MAX_LIMIT = 200
+MAX_LIMIT = 10_000  # a guard against mistakes, far above any page a user sees
 _PAGE = 500
 
 

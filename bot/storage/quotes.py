@@ -9,7 +9,7 @@ from sqlite_utils import Database
 from bot.domain.records import QuoteHit, QuoteRecord
 from bot.storage.codec import from_ts_or_none
 
-MAX_LIMIT = 200
+MAX_LIMIT = 10_000  # a guard against mistakes, far above any page a user sees
 
 
 class SqliteQuoteStore:
