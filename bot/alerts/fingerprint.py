@@ -131,7 +131,7 @@ def minhash_similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
 
 
-def _is_background(analysis: Analysis, quote: Quote) -> bool:
+def is_background_quote(analysis: Analysis, quote: Quote) -> bool:
     """Whether the words around the quote place it in the past ("said at the time …").
 
     Such a quote is recalled from an earlier event, so sharing it says nothing about
@@ -158,7 +158,7 @@ def _quote_shingles(analysis: Analysis) -> set[str]:
     out: set[str] = set()
     for quote in analysis.quotes:
         words = normalise_words(quote.text)
-        if len(words) < QUOTE_SHINGLE or _is_background(analysis, quote):
+        if len(words) < QUOTE_SHINGLE or is_background_quote(analysis, quote):
             continue
         out.update(shingles(words, QUOTE_SHINGLE))
     return out
