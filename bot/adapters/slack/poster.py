@@ -33,7 +33,7 @@ _PERMANENT: dict[str, str] = {
     "token_revoked": "The Slack bot token was revoked",
     "token_expired": "The Slack bot token has expired",
     "no_permission": "The Slack bot has no permission to post in channel {channel}",
-    "missing_scope": "The Slack app lacks the chat:write scope",
+    "missing_scope": "The Slack app lacks a scope it needs to post; reinstall it from slack-manifest.yaml",
     "restricted_action": "The Slack workspace does not allow the bot to post in channel {channel}",
     "team_access_not_granted": "The Slack bot has no access to the workspace of channel {channel}",
     "ekm_access_denied": "Slack refused access to channel {channel} (enterprise key management)",
