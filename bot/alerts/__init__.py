@@ -1,1 +1,1 @@
-"""alerts layer."""
+"""Alerts: stories across outlets, summaries, and the neutral messages adapters render."""

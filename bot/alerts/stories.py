@@ -37,6 +37,8 @@ MIN_ENTITY_JACCARD = 0.5
 MIN_NUMBER_SCORE = 1.5  # shared numbers: 1 each, 0.5 for a generic distance on both sides
 GENERIC_WEIGHT = 0.5
 
+PRUNE_EVERY = 500  # assignments between automatic prunes of articles far behind the newest
+
 # How strongly a reason ties two articles, to pick the best story when several match.
 _DUPLICATE, _QUOTE, _FACTS = 3, 2, 1
 
@@ -130,6 +132,8 @@ class StoryClusterer:
         self._members: list[_Member] = []
         self._story_of: dict[str, str] = {}
         self._reasons: dict[str, str] = {}
+        self._latest: datetime | None = None
+        self._since_prune = 0
 
     def add_existing(
         self,
@@ -175,7 +179,18 @@ class StoryClusterer:
         self._members.append(_Member(story_id, ref, fp, when))
         self._story_of[ref] = story_id
         self._reasons[ref] = reason
+        self._auto_prune(when)
         return story_id
+
+    def _auto_prune(self, when: datetime | None) -> None:
+        """Keep memory bounded in a long-running process: now and then, forget articles
+        dated two windows before the newest one (late arrivals within that still match)."""
+        if when is not None and (self._latest is None or when > self._latest):
+            self._latest = when
+        self._since_prune += 1
+        if self._since_prune >= PRUNE_EVERY and self._latest is not None:
+            self._since_prune = 0
+            self.prune(self._latest - self.window)
 
     def story_of(self, ref: str) -> str | None:
         """The story an article was assigned to, if any."""
@@ -195,9 +210,16 @@ class StoryClusterer:
         return out
 
     def prune(self, now: datetime) -> int:
-        """Forget dated articles too old to join anything published from `now` on."""
+        """Forget dated articles too old to join anything published from `now` on.
+
+        Returns how many were forgotten; `story_of` and `reason` forget them too.
+        """
         cutoff = now - self.window
         keep = [m for m in self._members if m.when is None or m.when >= cutoff]
+        gone = {m.ref for m in self._members} - {m.ref for m in keep}
+        for ref in gone:
+            self._story_of.pop(ref, None)
+            self._reasons.pop(ref, None)
         dropped = len(self._members) - len(keep)
         self._members = keep
         return dropped

@@ -195,3 +195,20 @@ def test_clusterer_prune_forgets_stories_outside_the_window() -> None:
     clusterer.assign("undated", analysed(articles.SAME_PEOPLE), None)
     assert clusterer.prune(TUESDAY + timedelta(days=4)) == 1
     assert set(clusterer.stories()) == {"undated"}
+
+
+def test_clusterer_prunes_itself_in_a_long_run() -> None:
+    from bot.alerts import stories
+
+    clusterer = StoryClusterer(window_days=1.0)
+    empty = StoryFingerprint()
+    start = TUESDAY
+    for i in range(stories.PRUNE_EVERY):
+        clusterer.assign_fingerprint(f"a{i}", empty, start + timedelta(hours=i))
+    newest = start + timedelta(hours=stories.PRUNE_EVERY - 1)
+    kept = clusterer.stories()
+    # Everything dated within two windows of the newest article is still there, nothing older.
+    assert len(kept) == 2 * 24 + 1
+    assert clusterer.story_of("a0") is None
+    assert clusterer.story_of(f"a{stories.PRUNE_EVERY - 1}") is not None
+    assert all(newest - timedelta(days=2) <= start + timedelta(hours=int(r[1:])) for r in kept)
