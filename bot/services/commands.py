@@ -85,7 +85,7 @@ class CommandService:
         """Autocompletion for rule ids, tags, selectors and officials."""
         p = prefix.casefold()
         values: list[str] = []
-        rules = self._rules()
+        rules = self._loaded_rules()
         if kind in ("rule", "selector"):
             values += [r.id for r in rules]
         if kind in ("tag", "selector"):
@@ -97,7 +97,7 @@ class CommandService:
         return [v for v in values if v.casefold().startswith(p) or p in v.casefold()][:limit]
 
     # --- helpers -------------------------------------------------------------------------
-    def _rules(self) -> list[Any]:
+    def _loaded_rules(self) -> list[Any]:
         ruleset = self.app.rulebook.current
         return list(getattr(ruleset, "rules", ()) or ())
 
@@ -135,7 +135,7 @@ class CommandService:
                 if digest == "daily" and (at := self._opt(req, "at")):
                     parts.append(at)
             text = " ".join(p for p in parts if p)
-        rules = self._rules()
+        rules = self._loaded_rules()
         args = parse_subscribe(
             text,
             known_rules={r.id for r in rules},
@@ -174,7 +174,7 @@ class CommandService:
                 k, selector = target.split(":", 1)
                 kind = SelectorKind(k)
             else:
-                ids = {r.id for r in self._rules()}
+                ids = {r.id for r in self._loaded_rules()}
                 kind = SelectorKind.RULE if target in ids else SelectorKind.TAG
                 selector = target
         ch = req.channel
@@ -221,7 +221,7 @@ class CommandService:
         duration = self._opt(req, "duration") or (words[1] if len(words) > 1 else "")
         if not rule or not duration:
             raise UsageError("Say which rule (or all) and for how long.")
-        if rule != "all" and rule not in {r.id for r in self._rules()}:
+        if rule != "all" and rule not in {r.id for r in self._loaded_rules()}:
             raise UsageError(f"There is no rule called '{rule}'.")
         until = self.app.clock() + parse_duration(duration)
         ch = req.channel
@@ -295,7 +295,7 @@ class CommandService:
         words = split_args(req.args)
         action = self._opt(req, "action") or (words[0] if words else "list")
         rule_id = self._opt(req, "rule", "id") or (words[1] if len(words) > 1 else "")
-        rules = self._rules()
+        rules = self._loaded_rules()
         if action == "show":
             rule = next((r for r in rules if r.id == rule_id), None)
             if rule is None:

@@ -61,7 +61,7 @@ async def test_alerts_follow_the_seed_expectations(processed) -> None:  # type: 
 
 @pytest.mark.asyncio
 async def test_one_policy_alert_and_one_range_alert(processed) -> None:  # type: ignore[no-untyped-def]
-    app, _, poster = processed
+    _app, _, poster = processed
     by_rule: dict[str, list] = {}
     for _, _, msg, _ in poster.posts:
         by_rule.setdefault(msg.rule_id, []).append(msg)
