@@ -46,10 +46,13 @@ _DUPLICATE, _QUOTE, _FACTS = 3, 2, 1
 def shared_quote_run(a: StoryFingerprint, b: StoryFingerprint) -> list[str]:
     """The longest quoted word sequence both fingerprints hold (chained shared 5-grams)."""
     shared = set(a.quote_shingles) & set(b.quote_shingles)
-    # Each gram is followed by the shared gram that starts with its last four words.
+    # Each gram is followed by the shared gram that starts with its last four words; walks
+    # start only where no shared gram leads in, so the work stays linear.
     by_head = {" ".join(g.split()[:-1]): g for g in shared}
+    tails = {" ".join(g.split()[1:]) for g in shared}
+    starts = [g for g in sorted(shared) if " ".join(g.split()[:-1]) not in tails]
     best: list[str] = []
-    for gram in sorted(shared):
+    for gram in starts or sorted(shared):  # a phrase repeated in a loop has no start
         run = gram.split()
         seen = {gram}
         nxt = by_head.get(" ".join(run[1 - QUOTE_SHINGLE :]))

@@ -212,3 +212,18 @@ def test_clusterer_prunes_itself_in_a_long_run() -> None:
     assert clusterer.story_of("a0") is None
     assert clusterer.story_of(f"a{stories.PRUNE_EVERY - 1}") is not None
     assert all(newest - timedelta(days=2) <= start + timedelta(hours=int(r[1:])) for r in kept)
+
+
+def test_shared_quote_run_is_the_longest_common_quoted_sequence() -> None:
+    from bot.alerts.fingerprint import normalise_words, shingles
+
+    def fp(*quotes: str) -> StoryFingerprint:
+        grams = {g for q in quotes for g in shingles(normalise_words(q), 5)}
+        return StoryFingerprint(quote_shingles=tuple(sorted(grams)))
+
+    said = "we will not allow strikes on the capital under any circumstances at all"
+    a = fp(said, "a separate remark about the winter and the energy grid")
+    first_ten = " ".join(said.split()[:10])
+    b = fp("he said " + first_ten, "about the winter and the energy grid today")
+    assert " ".join(shared_quote_run(a, b)) == first_ten
+    assert shared_quote_run(a, fp("nothing in common here at all today")) == []
