@@ -51,6 +51,14 @@ def _norm(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def _key(alias: str, caps: bool) -> str:
+    """The lookup key of an alias; capitals-only aliases keep their case."""
+    if not caps:
+        return _norm(alias)
+    text = unicodedata.normalize("NFKC", alias).replace("’", "'")
+    return "\x01" + " ".join(text.split())
+
+
 def _is_caps(alias: str) -> bool:
     """Acronyms written in capitals ("US", "U.S.", "NATO") only match in capitals."""
     letters = [c for c in alias if c.isalpha()]
@@ -94,19 +102,21 @@ class Lexicon:
         # alias key -> [(entry name, alias as written)]; several entries only in cue lexicons
         self._alias: dict[str, list[tuple[str, str]]] = {}
         self._term_res: list[tuple[re.Pattern[str], str, str]] = []
-        ci_terms: list[str] = []
-        cs_terms: list[str] = []
         groups: list[tuple[str, list[str]]] = [
             (e.name, [e.name, *e.aliases] if kind == "names" else list(e.aliases))
             for e in self.entries
         ]
         groups.append((_EXCLUDED, list(self.exclude)))
+        # Names never overlap, so one automaton serves all entries; cue categories may
+        # overlap ("even after" / "after he"), so each gets its own.
+        per_entry = kind == "cues"
+        terms_of: dict[tuple[str | None, bool], list[str]] = {}
         for entry_name, terms in groups:
             for alias in terms:
-                owners = self._alias.setdefault(_norm(alias), [])
+                caps = _is_caps(alias)
+                owners = self._alias.setdefault(_key(alias, caps), [])
                 if all(o[0] != entry_name for o in owners):
                     owners.append((entry_name, alias))
-                caps = _is_caps(alias)
                 if word_forms and not caps and entry_name != _EXCLUDED:
                     src = word_form_pattern(alias)
                     self._term_res.append((re.compile(src, re.IGNORECASE), entry_name, alias))
@@ -116,9 +126,12 @@ class Lexicon:
                         src = r"\b" + src
                     if alias[-1:].isalnum():
                         src = src + r"\b"
-                (cs_terms if caps else ci_terms).append(src)
-        self._ci = re2.compile("|".join(ci_terms), _options(False)) if ci_terms else None
-        self._cs = re2.compile("|".join(cs_terms), _options(True)) if cs_terms else None
+                group = entry_name if per_entry else None
+                terms_of.setdefault((group, caps), []).append(src)
+        self._scanners: list[tuple[Any, str | None]] = [
+            (re2.compile("|".join(srcs), _options(caps)), group)
+            for (group, caps), srcs in terms_of.items()
+        ]
         self._patterns: list[tuple[Any, str, str]] = [
             (re2.compile(p, _options(False)), entry.name, p)
             for entry in self.entries
@@ -131,10 +144,10 @@ class Lexicon:
 
     def _identify(self, matched: str) -> list[tuple[str, str]]:
         """Which entries and aliases a matched piece of text belongs to (cached)."""
-        key = _norm(matched)
-        hit = self._alias.get(key)
+        hit = self._alias.get(_key(matched, True)) or self._alias.get(_key(matched, False))
         if hit is not None:
             return hit
+        key = _norm(matched)
         if key in self._seen:
             return self._seen[key]
         found: list[tuple[str, str]] = []
@@ -148,15 +161,14 @@ class Lexicon:
     def _raw(self, text: str) -> list[LexMatch]:
         """All hits of every alias and pattern, overlapping, sorted leftmost-longest first."""
         raw: list[LexMatch] = []
-        for rx in (self._ci, self._cs):
-            if rx is None:
-                continue
+        for rx, group in self._scanners:
             for m in rx.finditer(text):
                 start, end = m.start(), m.end()
                 if start == end or not self._bounded(text, start, end):
                     continue
                 for entry, alias in self._identify(text[start:end]):
-                    raw.append(LexMatch(start, end, entry, alias))
+                    if group is None or entry == group:
+                        raw.append(LexMatch(start, end, entry, alias))
         for rx, entry, pattern in self._patterns:
             for m in rx.finditer(text):
                 if m.end() > m.start():
@@ -209,7 +221,9 @@ class Lexicon:
 
     def resolve(self, name_text: str) -> str | None:
         """The canonical entry for a written name ("Mr. Zelenskiy" -> "Volodymyr Zelensky")."""
-        owners = self._alias.get(_norm(name_text), [])
+        owners = self._alias.get(_key(name_text, True)) or self._alias.get(
+            _key(name_text, False), []
+        )
         if len(owners) == 1 and owners[0][0] != _EXCLUDED:
             return owners[0][0]
         names = {m.entry for m in self.find(name_text)}

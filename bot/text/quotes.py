@@ -169,7 +169,8 @@ class _Attributor:
         ]
         for h in cue_hits:
             if h.entry == ANONYMOUS:
-                entities.append(_Entity(h.start, h.end, _Who("anonymous", None, h.alias)))
+                written = text[h.start : h.end]
+                entities.append(_Entity(h.start, h.end, _Who("anonymous", None, written)))
             elif h.entry == PRONOUN:
                 entities.append(
                     _Entity(h.start, h.end, _Who("pronoun", None, text[h.start : h.end]))

@@ -47,10 +47,22 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
 _VOWELS = "aeiou"
 
 
+def _singular(word: str) -> str | None:
+    """The singular of a plural written in a lexicon ("restrictions"), so both forms match."""
+    if len(word) >= 5 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) >= 5 and word.endswith("s") and word[-2] not in "sui'":
+        return word[:-1]
+    return None
+
+
 def _alternatives(word: str) -> str:
     """The regex for one lowercase word and its inflected forms."""
     if len(word) <= 2 or word in _FIXED_WORDS or not word.isalpha() or not word.isascii():
         return re.escape(word)
+    single = _singular(word)
+    if single is not None and single not in _FIXED_WORDS:
+        return f"(?:{_alternatives(single)}|{re.escape(word)})"
     forms: str
     if word.endswith("ee"):
         forms = f"{word}(?:s|d|ing)?"

@@ -12,6 +12,7 @@ from bot.domain.errors import RuleError
 
 MAX_BYTES = 1_000_000
 MAX_ALIASES = 100
+MAX_NODES = 200_000  # values after expanding aliases; a "billion laughs" file is far above
 
 KeyPath = tuple[str | int, ...]
 
@@ -34,18 +35,37 @@ class _CountingLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
 
-def _walk(node: Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
+def _expanded_size(node: Node, memo: dict[int, int]) -> int:
+    """How many values the node stands for once every alias is expanded."""
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    memo[id(node)] = 1  # a recursive alias counts once instead of looping
+    size = 1
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            size += _expanded_size(key_node, memo) + _expanded_size(value_node, memo)
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            size += _expanded_size(item, memo)
+    memo[id(node)] = size
+    return size
+
+
+def _walk(node: Node, path: KeyPath, lines: dict[KeyPath, int], seen: set[int]) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
+    if id(node) in seen:
+        return  # an aliased node: its lines are recorded where it was defined
+    seen.add(id(node))
     if isinstance(node, MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else str(key_node.value)
-            lines[(*path, key)] = key_node.start_mark.line + 1
-            _walk(value_node, (*path, key), lines)
+            _walk(value_node, (*path, key), lines, seen)
             # The key's own line is the better pointer than the value's for a mapping key.
             lines[(*path, key)] = key_node.start_mark.line + 1
     elif isinstance(node, SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, (*path, i), lines)
+            _walk(item, (*path, i), lines, seen)
 
 
 def load_yaml_text(text: str, name: str) -> tuple[Any, dict[KeyPath, int]]:
@@ -60,13 +80,21 @@ def load_yaml_text(text: str, name: str) -> tuple[Any, dict[KeyPath, int]]:
         node = loader.get_single_node()
         if node is None:
             return None, {}
+        if _expanded_size(node, {}) > MAX_NODES:
+            raise RuleError(
+                f"YAML aliases expand to more than {MAX_NODES} values; write the values out",
+                file=name,
+                line=1,
+            )
         lines: dict[KeyPath, int] = {}
-        _walk(node, (), lines)
+        _walk(node, (), lines, set())
         data = loader.construct_document(node)
     except RuleError:
         raise
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
+        if mark is not None and e.context_mark is not None and mark.index >= len(text.rstrip()):
+            mark = e.context_mark  # "unexpected end": point at what was left open
         line = mark.line + 1 if mark is not None else None
         problem = e.problem or e.context or "invalid YAML"
         raise RuleError(f"invalid YAML: {problem}", file=name, line=line) from e
