@@ -35,7 +35,7 @@ def same_fact(expected: Any, actual: Any) -> bool:
     another with the same members in any order.
     """
     if isinstance(expected, bool) or isinstance(actual, bool):
-        return bool(expected == actual)
+        return type(expected) is type(actual) and expected == actual
     if isinstance(expected, int | float) and isinstance(actual, int | float):
         return math.isclose(float(expected), float(actual), abs_tol=0.05)
     if isinstance(expected, list | tuple):
