@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.domain.errors import ConfigError
 from bot.domain.models import Article, FetchResult, SourceKind, SourceState, utcnow
 from bot.domain.ports import ChatAdapter, ChatPoster, Clock
 from bot.domain.records import SelectorKind
@@ -177,13 +176,14 @@ async def run_forever(app: App, *, stop: asyncio.Event | None = None) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     app.rulebook.reload()
-    app.sync_sources()
-    for adapter in app.adapters:
-        try:
-            await adapter.start()
-        except ConfigError:
-            raise
-        app.posters[adapter.platform] = adapter.poster
+    try:
+        app.sync_sources()
+        for adapter in app.adapters:
+            await adapter.start()  # a rejected token is a ConfigError: one sentence, exit 1
+            app.posters[adapter.platform] = adapter.poster
+    except BaseException:
+        await app.close()
+        raise
     poller = app.poller()
     deliverer = app.deliverer()
     scheduler = Scheduler()

@@ -41,6 +41,7 @@ def main() -> None:
 
 # Command modules register themselves on import; each imports heavy libraries lazily,
 # inside its commands, so `redline --help` stays fast.
+from bot.cli import chat as _chat  # noqa: E402, F401
 from bot.cli import core as _core  # noqa: E402, F401
 from bot.cli import desk as _desk  # noqa: E402, F401
 from bot.cli import rules as _rules  # noqa: E402, F401

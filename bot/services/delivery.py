@@ -189,7 +189,7 @@ class Deliverer:
         if not claimed or not messages:
             return
         if kind is MessageKind.DIGEST:
-            group = compose_digest(messages, period="digest")
+            group = compose_digest(messages, period=f"until {now:%d %B %H:%M} UTC")
         else:
             group = compose_burst(messages)
             report.folded += len(claimed)

@@ -120,7 +120,7 @@ class Pipeline:
         return analysis
 
     def _story(self, article: Article, analysis: Any) -> int:
-        from bot.alerts.fingerprint import fingerprint
+        from bot.alerts.fingerprint import StoryFingerprint, fingerprint
 
         ref = str(article.id)
         fp = fingerprint(analysis)
@@ -132,6 +132,11 @@ class Pipeline:
         if story_id is None:  # the first article's story row is missing: start one
             return int(self.storage.stories.create(article.id, data, at=self.clock()).id)
         self.storage.stories.add_article(story_id.id, article.id, at=self.clock())
+        try:
+            merged = StoryFingerprint.from_dict(story_id.fingerprint).union(fp)
+            self.storage.stories.set_fingerprint(story_id.id, merged.to_dict())
+        except (KeyError, TypeError, ValueError):
+            pass  # a fingerprint from an older format: keep the stored one
         return int(story_id.id)
 
     def _alert(
@@ -158,7 +163,10 @@ class Pipeline:
             parent = None
             kind = DeliveryKind.IMMEDIATE
         else:
-            earlier = [first.message.get("extra", {}).get("facts", {})]
+            earlier = [
+                a.message.get("extra", {}).get("facts", {})
+                for a in alerts.for_story(story_id, match.rule_id)
+            ]
             added = new_evidence(match.rule_id, earlier, match.facts)
             message = compose_followup(message_from_jsonable(first.message), match, meta, added)
             parent = first.id

@@ -130,6 +130,14 @@ class SqliteAlertStore:
         )
         return _alert(rows[0]) if rows else None
 
+    def for_story(self, story_id: int, rule_id: str) -> list[StoredAlert]:
+        """Every alert a rule raised for a story, oldest first (the first one and follow-ups)."""
+        rows = self._db.query(
+            _SELECT + " WHERE al.story_id = ? AND al.rule_id = ? ORDER BY al.id",
+            [story_id, rule_id],
+        )
+        return [_alert(r) for r in rows]
+
     def for_article(self, article_id: int) -> list[StoredAlert]:
         """Every alert raised for one article, oldest first."""
         rows = self._db.query(_SELECT + " WHERE al.article_id = ? ORDER BY al.id", [article_id])
