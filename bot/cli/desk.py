@@ -174,3 +174,22 @@ def replay(since: str | None, rules_dir: str | None) -> None:
     con = Console()
     con.print(table)
     con.print(f"{fired} match(es); nothing was posted.")
+
+
+def _rules_group() -> click.Group:
+    from bot.cli.rules import rules_group
+
+    return rules_group
+
+
+@_rules_group().command("list")
+def rules_list() -> None:
+    """List the loaded rules with their severity and tags."""
+    _ask("rules", "list")
+
+
+@_rules_group().command("show")
+@click.argument("rule_id")
+def rules_show(rule_id: str) -> None:
+    """Show one rule: title, severity, tags, description."""
+    _ask("rules", f"show {rule_id}")
