@@ -202,7 +202,8 @@ def extract(files: tuple[Path, ...], rules_dir: Path, as_json: bool) -> None:
         assert console is not None
         console.print(f"[bold]{article.ref}[/bold] {record['date'] or 'undated'}: {article.title}")
         for q in record["quotes"]:
-            console.print(f"  quote  {q['speaker'] or '(unnamed)'}: “{q['text']}”", highlight=False)
+            who = q["speaker"] or "(unnamed)"
+            console.print(f"  quote  {who}: “{q['text']}”", highlight=False)
         for d in record["distances"]:
             console.print(
                 f"  range  {d['value']:g} {d['unit']} = {d['km']:g} km ({d['status']})",

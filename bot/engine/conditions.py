@@ -295,7 +295,8 @@ class ConditionParser:
                 if word not in names:
                     hint = schema.did_you_mean(word, names)
                     self.issues.add(
-                        f"'{word}' is not a distance status{hint or '; expected one of ' + ', '.join(names)}",
+                        f"'{word}' is not a distance status"
+                        + (hint or "; expected one of " + ", ".join(names)),
                         (*at, "status"),
                     )
                     ok = False

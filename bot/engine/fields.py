@@ -122,7 +122,8 @@ def factuality(value: Any, path: KeyPath, issues: Issues) -> FactualityGate | No
         if item not in names:
             hint = schema.did_you_mean(str(item), names)
             issues.add(
-                f"'{item}' is not a factuality value{hint or '; expected one of ' + ', '.join(names)}",
+                f"'{item}' is not a factuality value"
+                + (hint or "; expected one of " + ", ".join(names)),
                 (*path, i),
             )
             return None
