@@ -31,8 +31,8 @@ PARENT_WAIT_S = 5.0
 
 def backoff_s(attempts: int, retry_after: float | None) -> float:
     """Exponential backoff after `attempts` failures, never sooner than Retry-After."""
-    delay = min(MAX_BACKOFF_S, BASE_BACKOFF_S * 2 ** max(0, attempts - 1))
-    return max(delay, retry_after or 0.0)
+    delay = min(MAX_BACKOFF_S, BASE_BACKOFF_S * 2.0 ** max(0, attempts - 1))
+    return float(max(delay, retry_after or 0.0))
 
 
 @dataclass
