@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from bot.domain.errors import RuleError
@@ -50,6 +50,8 @@ class Analysis:
         self._distances = distances
         self._mentions: dict[str, list[LexMatch]] = {}
         self._sentence_hits: dict[int, list[LexMatch]] = {}
+        self._fact_hits: list[LexMatch] | None = None
+        self._fact_starts: list[int] = []
         self.lead: list[int] = [s.index for s in sentences if not _is_heading(s)][:_LEAD_SIZE]
 
     def __repr__(self) -> str:
@@ -104,9 +106,27 @@ class Analysis:
         sentence = self.sentences[sentence_index]
         hits = self._sentence_hits.get(sentence_index)
         if hits is None:
-            hits = self._lexicon(FACTUALITY).find_each(sentence.text)
+            hits = self._factuality_hits_in(sentence)
             self._sentence_hits[sentence_index] = hits
         return classify_hits(self.text, sentence, span, hits)
+
+    def _factuality_hits_in(self, sentence: Sentence) -> list[LexMatch]:
+        """The factuality cues of one sentence, relative to it (the text is scanned once)."""
+        if self._fact_hits is None:
+            self._fact_hits = self._lexicon(FACTUALITY).find_each(self.text)
+            self._fact_starts = [h.start for h in self._fact_hits]
+        lo = bisect_left(self._fact_starts, sentence.start)
+        out: list[LexMatch] = []
+        for hit in self._fact_hits[lo:]:
+            if hit.start >= sentence.end:
+                break
+            if hit.end <= sentence.end:
+                out.append(
+                    LexMatch(
+                        hit.start - sentence.start, hit.end - sentence.start, hit.entry, hit.alias
+                    )
+                )
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form (computes quotes and distances first) for caching."""

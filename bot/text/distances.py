@@ -49,6 +49,8 @@ _DISTANCE = re.compile(
     re.IGNORECASE,
 )
 
+_UNIT_WORD = re.compile(rf"{_UNIT}", re.IGNORECASE)  # a cheap first look
+
 _CUE_CATEGORIES = {
     "permitted": DistanceStatus.PERMITTED,
     "denied": DistanceStatus.DENIED,
@@ -109,6 +111,8 @@ def _status(
         cue = strong[-1]
         status = _CUE_CATEGORIES[cue.entry]
         if status is DistanceStatus.PERMITTED:
+            if any(h.entry == WEAPON and h.end <= cue.start for h in in_clause):
+                return DistanceStatus.TECHNICAL  # "rockets can hit targets 80 km away"
             span = (sentence.start + cue.start, sentence.start + cue.end)
             fact = classify_hits(text, sentence, span, fact_hits)
             if fact is Factuality.NEGATED:
@@ -131,7 +135,11 @@ def extract_distances(
 ) -> list[Distance]:
     """Every number with a length unit in `text`, converted to km and classified."""
     out: list[Distance] = []
+    if not _UNIT_WORD.search(text):
+        return out
     for sentence in sentences:
+        if not _UNIT_WORD.search(sentence.text):
+            continue
         matches = list(_DISTANCE.finditer(sentence.text))
         if not matches:
             continue

@@ -3,7 +3,8 @@
 Cues come from the `factuality` lexicon (entries named after the categories, plus `boundary`
 for words that open a new clause and `aside` for comma-delimited asides such as ", who …,"
 or ", however,"). Negation, request and hypothesis cues count only when they come before
-the end of the span; background cues count anywhere in the clause.
+the end of the span; background cues, and those of the entries named `<category>_anywhere`
+("… is possible", "… is off the table"), count anywhere in the clause.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ BOUNDARY = "boundary"
 ASIDE = "aside"
 _BEFORE_ONLY = frozenset({Factuality.NEGATED, Factuality.REQUESTED, Factuality.HYPOTHETICAL})
 _CATEGORIES = {f.value: f for f in PRECEDENCE}
+_ANYWHERE = {f"{f.value}_anywhere": f for f in PRECEDENCE}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +43,9 @@ class Clause:
 
 
 def _aside_end(text: str, hit: LexMatch) -> int:
-    """An aside runs to the next comma (or the end of the sentence)."""
+    """An aside runs to the next comma (or the end of the sentence); ", however," is whole."""
+    if text[hit.start : hit.end].rstrip().endswith(","):
+        return hit.end
     comma = text.find(",", hit.end)
     return len(text) if comma < 0 else comma + 1
 
@@ -85,9 +89,12 @@ def cue_hits(
     out: set[Factuality] = set()
     for hit in found:
         category = _CATEGORIES.get(hit.entry)
+        anywhere = category is None
+        if anywhere:
+            category = _ANYWHERE.get(hit.entry)
         if category is None or category in out or not clause.contains(hit.start, hit.end):
             continue
-        if category in _BEFORE_ONLY and hit.start >= max(end, start + 1):
+        if not anywhere and category in _BEFORE_ONLY and hit.start >= max(end, start + 1):
             continue
         out.add(category)
     return out

@@ -9,16 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import re2
-
 from bot.domain.errors import RuleError
+from bot.text.scan import compile_bytes, encoded
 from bot.text.terms import literal_pattern, word_form_pattern
-from bot.text.yamlsource import KeyPath, line_of, load_yaml_with_lines
 
-_TOP_KEYS = {"lexicon", "description", "word_forms", "kind", "exclude", "entries"}
-_ENTRY_KEYS = {"name", "aliases", "tags", "attrs", "patterns"}
-_KINDS = ("names", "cues")
-_NAME_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
 # The entry of phrases that contain an alias but are not a mention ("Washington Post").
 _EXCLUDED = "\x00exclude"
 
@@ -44,7 +38,7 @@ class LexiconEntry:
     patterns: tuple[str, ...] = ()
 
 
-def _norm(text: str) -> str:
+def norm_alias(text: str) -> str:
     """A comparison key: case-folded, one space, straight apostrophes, plain hyphens."""
     text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
     text = re.sub(r"[‐‑‒–—]", "-", text)
@@ -54,7 +48,7 @@ def _norm(text: str) -> str:
 def _key(alias: str, caps: bool) -> str:
     """The lookup key of an alias; capitals-only aliases keep their case."""
     if not caps:
-        return _norm(alias)
+        return norm_alias(alias)
     text = unicodedata.normalize("NFKC", alias).replace("’", "'")
     return "\x01" + " ".join(text.split())
 
@@ -63,14 +57,6 @@ def _is_caps(alias: str) -> bool:
     """Acronyms written in capitals ("US", "U.S.", "NATO") only match in capitals."""
     letters = [c for c in alias if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-
-def _options(case_sensitive: bool) -> Any:
-    opts = re2.Options()
-    opts.longest_match = True
-    opts.case_sensitive = case_sensitive
-    opts.max_mem = 64 << 20
-    return opts
 
 
 def _word_char(ch: str) -> bool:
@@ -101,7 +87,9 @@ class Lexicon:
         self._by_name = {e.name: e for e in self.entries}
         # alias key -> [(entry name, alias as written)]; several entries only in cue lexicons
         self._alias: dict[str, list[tuple[str, str]]] = {}
-        self._term_res: list[tuple[re.Pattern[str], str, str]] = []
+        # Word-form sources, compiled only when a hit needs telling which alias it was.
+        self._term_srcs: list[tuple[str, str, str]] = []
+        self._term_res_cache: list[tuple[re.Pattern[str], str, str]] | None = None
         groups: list[tuple[str, list[str]]] = [
             (e.name, [e.name, *e.aliases] if kind == "names" else list(e.aliases))
             for e in self.entries
@@ -119,7 +107,7 @@ class Lexicon:
                     owners.append((entry_name, alias))
                 if word_forms and not caps and entry_name != _EXCLUDED:
                     src = word_form_pattern(alias)
-                    self._term_res.append((re.compile(src, re.IGNORECASE), entry_name, alias))
+                    self._term_srcs.append((src, entry_name, alias))
                 else:
                     src = literal_pattern(alias)
                     if alias[:1].isalnum():
@@ -128,51 +116,66 @@ class Lexicon:
                         src = src + r"\b"
                 group = entry_name if per_entry else None
                 terms_of.setdefault((group, caps), []).append(src)
+        patterns_apart: list[tuple[str, str]] = []
+        for entry in self.entries:
+            for pattern in entry.patterns:
+                if per_entry:
+                    terms_of.setdefault((entry.name, False), []).append(pattern)
+                else:
+                    patterns_apart.append((entry.name, pattern))
         self._scanners: list[tuple[Any, str | None]] = [
-            (re2.compile("|".join(srcs), _options(caps)), group)
+            (compile_bytes("|".join(srcs), case_sensitive=caps), group)
             for (group, caps), srcs in terms_of.items()
         ]
-        self._patterns: list[tuple[Any, str, str]] = [
-            (re2.compile(p, _options(False)), entry.name, p)
-            for entry in self.entries
-            for p in entry.patterns
+        self._scanners += [
+            (compile_bytes(p, case_sensitive=False), name) for name, p in patterns_apart
         ]
-        self._seen: dict[str, list[tuple[str, str]]] = {}
+        self._seen: dict[tuple[str | None, str], list[tuple[str, str]]] = {}
 
     def __repr__(self) -> str:
         return f"Lexicon({self.name!r}, {len(self.entries)} entries)"
 
-    def _identify(self, matched: str) -> list[tuple[str, str]]:
-        """Which entries and aliases a matched piece of text belongs to (cached)."""
-        hit = self._alias.get(_key(matched, True)) or self._alias.get(_key(matched, False))
-        if hit is not None:
-            return hit
-        key = _norm(matched)
-        if key in self._seen:
-            return self._seen[key]
-        found: list[tuple[str, str]] = []
-        for rx, entry, alias in self._term_res:
-            if rx.fullmatch(matched) and all(f[0] != entry for f in found):
-                found.append((entry, alias))
-        if len(self._seen) < 10_000:
-            self._seen[key] = found
+    def _term_res(self) -> list[tuple[re.Pattern[str], str, str]]:
+        if self._term_res_cache is None:
+            self._term_res_cache = [
+                (re.compile(src, re.IGNORECASE), entry, alias)
+                for src, entry, alias in self._term_srcs
+            ]
+        return self._term_res_cache
+
+    def _identify(self, matched: str, group: str | None) -> list[tuple[str, str]]:
+        """Which entries and aliases a matched piece of text belongs to (cached).
+
+        A scanner of one entry (`group`) that matched no alias matched one of its patterns;
+        the matched text then stands as the alias.
+        """
+        cache_key = (group, matched)
+        known = self._seen.get(cache_key)
+        if known is not None:
+            return known
+        found = self._alias.get(_key(matched, True)) or self._alias.get(_key(matched, False))
+        if found is None:
+            found = []
+            for rx, entry, alias in self._term_res():
+                wanted = group is None or entry == group
+                if wanted and all(f[0] != entry for f in found) and rx.fullmatch(matched):
+                    found.append((entry, alias))
+        if group is not None:
+            found = [f for f in found if f[0] == group] or [(group, matched)]
+        if len(self._seen) < 20_000:
+            self._seen[cache_key] = found
         return found
 
     def _raw(self, text: str) -> list[LexMatch]:
         """All hits of every alias and pattern, overlapping, sorted leftmost-longest first."""
         raw: list[LexMatch] = []
+        enc = encoded(text)
         for rx, group in self._scanners:
-            for m in rx.finditer(text):
-                start, end = m.start(), m.end()
-                if start == end or not self._bounded(text, start, end):
+            for start, end in enc.spans(rx):
+                if not self._bounded(text, start, end):
                     continue
-                for entry, alias in self._identify(text[start:end]):
-                    if group is None or entry == group:
-                        raw.append(LexMatch(start, end, entry, alias))
-        for rx, entry, pattern in self._patterns:
-            for m in rx.finditer(text):
-                if m.end() > m.start():
-                    raw.append(LexMatch(m.start(), m.end(), entry, pattern))
+                for entry, alias in self._identify(text[start:end], group):
+                    raw.append(LexMatch(start, end, entry, alias))
         raw.sort(key=lambda h: (h.start, h.start - h.end))
         return raw
 
@@ -214,10 +217,14 @@ class Lexicon:
 
     @staticmethod
     def _bounded(text: str, start: int, end: int) -> bool:
-        # RE2's \b only knows ASCII; check Unicode letters on both sides too.
-        if start > 0 and _word_char(text[start]) and _word_char(text[start - 1]):
+        # RE2's \b only knows ASCII letters; a neighbouring non-ASCII letter ("Kievé") must
+        # also keep a hit from starting or ending inside a word.
+        before = text[start - 1] if start > 0 else " "
+        if before > "\x7f" and _word_char(before) and _word_char(text[start]):
             return False
-        return not (end < len(text) and _word_char(text[end - 1]) and _word_char(text[end]))
+        if end < len(text) and text[end] > "\x7f" and _word_char(text[end]):
+            return not _word_char(text[end - 1])
+        return True
 
     def resolve(self, name_text: str) -> str | None:
         """The canonical entry for a written name ("Mr. Zelenskiy" -> "Volodymyr Zelensky")."""
@@ -304,20 +311,9 @@ def load_lexicons(directory: Path) -> Lexicons:
     Raises:
         RuleError: a file is invalid; the message names file:line, the lexicon and the key.
     """
-    if not directory.is_dir():
-        raise RuleError("lexicon directory does not exist", file=str(directory))
-    out: dict[str, Lexicon] = {}
-    for path in sorted(directory.glob("*.y*ml")):
-        lex = load_lexicon(path)
-        if lex.name in out:
-            raise RuleError(
-                f"lexicon '{lex.name}' is defined twice (also in {out[lex.name].file})",
-                file=str(path),
-                line=1,
-                key="lexicon",
-            )
-        out[lex.name] = lex
-    return Lexicons(out)
+    from bot.text.lexiconfile import load_directory
+
+    return load_directory(directory)
 
 
 def load_lexicon(path: Path) -> Lexicon:
@@ -326,153 +322,6 @@ def load_lexicon(path: Path) -> Lexicon:
     Raises:
         RuleError: the file is invalid; the message names file:line, the lexicon and the key.
     """
-    data, lines = load_yaml_with_lines(path)
-    return _Builder(str(path), data, lines).build()
+    from bot.text.lexiconfile import load_file
 
-
-class _Builder:
-    """Validates one parsed lexicon file, reporting the first error with its line."""
-
-    def __init__(self, file: str, data: Any, lines: dict[KeyPath, int]) -> None:
-        self.file = file
-        self.data = data
-        self.lines = lines
-        self.lexicon = "?"
-
-    def fail(self, message: str, path: KeyPath, entry: str = "") -> RuleError:
-        where = f"lexicon '{self.lexicon}'" + (f", entry '{entry}'" if entry else "")
-        key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
-        return RuleError(
-            f"{where}: {message}",
-            file=self.file,
-            line=line_of(self.lines, path) or 1,
-            key=key or None,
-        )
-
-    def build(self) -> Lexicon:
-        data = self.data
-        if not isinstance(data, dict):
-            raise self.fail("expected a mapping with 'lexicon', 'description' and 'entries'", ())
-        name = data.get("lexicon")
-        if isinstance(name, str):
-            self.lexicon = name
-        for key in data:
-            if key not in _TOP_KEYS:
-                raise self.fail(
-                    f"unknown key '{key}'; expected one of {', '.join(sorted(_TOP_KEYS))}",
-                    (key,),
-                )
-        if not isinstance(name, str) or not _NAME_RE.match(name):
-            raise self.fail("'lexicon' must be a lowercase name such as 'people'", ("lexicon",))
-        stem = Path(self.file).stem
-        if name != stem:
-            raise self.fail(f"lexicon name must match its file name '{stem}'", ("lexicon",))
-        description = data.get("description", "")
-        if not isinstance(description, str):
-            raise self.fail("'description' must be text", ("description",))
-        word_forms = data.get("word_forms", False)
-        if not isinstance(word_forms, bool):
-            raise self.fail("'word_forms' must be true or false", ("word_forms",))
-        kind = data.get("kind", "names")
-        if kind not in _KINDS:
-            raise self.fail(f"'kind' must be one of {', '.join(_KINDS)}", ("kind",))
-        exclude = self.strings(data.get("exclude"), ("exclude",), "", "exclude")
-        raw_entries = data.get("entries")
-        if not isinstance(raw_entries, list) or not raw_entries:
-            raise self.fail("'entries' must be a non-empty list", ("entries",))
-        entries = [self.entry(i, raw) for i, raw in enumerate(raw_entries)]
-        self.check_unique(entries, kind)
-        try:
-            return Lexicon(
-                name,
-                description,
-                entries,
-                self.file,
-                word_forms=word_forms,
-                kind=kind,
-                exclude=exclude,
-            )
-        except Exception as e:  # RE2 refuses an oversized combined pattern
-            raise self.fail(f"cannot compile lexicon: {e}", ("entries",)) from e
-
-    def strings(self, value: Any, path: KeyPath, entry: str, what: str) -> tuple[str, ...]:
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            raise self.fail(f"'{what}' must be a list of text", path, entry)
-        for i, item in enumerate(value):
-            if isinstance(item, bool):
-                raise self.fail(
-                    f"'{what}' items must be text; quote words YAML reads as true/false"
-                    " ('no', 'yes', 'on', 'off')",
-                    (*path, i),
-                    entry,
-                )
-            if not isinstance(item, str) or not item.strip():
-                raise self.fail(f"'{what}' items must be non-empty text", (*path, i), entry)
-        return tuple(s.strip() for s in value)
-
-    def entry(self, i: int, raw: Any) -> LexiconEntry:
-        path: KeyPath = ("entries", i)
-        if not isinstance(raw, dict):
-            raise self.fail("an entry must be a mapping with at least 'name'", path)
-        name = raw.get("name")
-        label = name if isinstance(name, str) else f"#{i + 1}"
-        for key in raw:
-            if key not in _ENTRY_KEYS:
-                raise self.fail(
-                    f"unknown key '{key}'; expected one of {', '.join(sorted(_ENTRY_KEYS))}",
-                    (*path, key),
-                    label,
-                )
-        if not isinstance(name, str) or not name.strip():
-            raise self.fail("'name' must be non-empty text", (*path, "name"), label)
-        aliases = self.strings(raw.get("aliases"), (*path, "aliases"), label, "aliases")
-        tags = self.strings(raw.get("tags"), (*path, "tags"), label, "tags")
-        patterns = self.strings(raw.get("patterns"), (*path, "patterns"), label, "patterns")
-        for j, pattern in enumerate(patterns):
-            try:
-                re2.compile(pattern, _options(False))
-            except Exception as e:
-                raise self.fail(
-                    f"pattern is not a valid RE2 regular expression: {e}",
-                    (*path, "patterns", j),
-                    label,
-                ) from e
-        attrs_raw = raw.get("attrs") or {}
-        if not isinstance(attrs_raw, dict):
-            raise self.fail("'attrs' must be a mapping of text to text", (*path, "attrs"), label)
-        attrs: dict[str, str] = {}
-        for k, v in attrs_raw.items():
-            if (
-                not isinstance(k, str)
-                or not isinstance(v, str | int | float)
-                or isinstance(v, bool)
-            ):
-                raise self.fail("'attrs' values must be text", (*path, "attrs", k), label)
-            attrs[k] = str(v)
-        return LexiconEntry(name.strip(), aliases, tags, attrs, patterns)
-
-    def check_unique(self, entries: list[LexiconEntry], kind: str) -> None:
-        seen_names: set[str] = set()
-        owner: dict[str, str] = {}
-        for i, e in enumerate(entries):
-            if e.name in seen_names:
-                raise self.fail("duplicate entry name", ("entries", i, "name"), e.name)
-            seen_names.add(e.name)
-            terms = ([e.name] if kind == "names" else []) + list(e.aliases)
-            for j, alias in enumerate(terms):
-                key = _norm(alias)
-                other = owner.get(key)
-                if other is not None and other != e.name and kind == "names":
-                    k = j - (kind == "names")
-                    path: KeyPath = (
-                        ("entries", i, "aliases", k) if k >= 0 else ("entries", i, "name")
-                    )
-                    raise self.fail(
-                        f"alias '{alias}' also belongs to entry '{other}'; an alias must name"
-                        " one entry",
-                        path,
-                        e.name,
-                    )
-                owner[key] = e.name
+    return load_file(path)

@@ -9,6 +9,7 @@ speaker of the sentence just before it. Cue words come from the `speech` lexicon
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ NAMING = "naming"
 _OPENERS = "“«„"
 _CLOSERS = "”»"
 _STRAIGHT = '"'
+_MARKS = re.compile('["“”«»„]')
 _REACH = 80  # how far (characters) a trailing attribution may sit from the quote
 _NAME_AFTER_ROLE = 30  # "spokesman Matthew Miller": a role word right before a name
 
@@ -97,7 +99,8 @@ def find_quote_spans(text: str, sentences: list[Sentence]) -> list[_Span]:
     for p_start, p_end, par in _paragraph_ranges(sentences):
         open_at: int | None = None
         first_in_par = len(spans)
-        for i in range(p_start, p_end):
+        for mark in _MARKS.finditer(text, p_start, p_end):
+            i = mark.start()
             ch = text[i]
             if ch in _OPENERS:
                 kind = "open"

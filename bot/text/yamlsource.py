@@ -16,23 +16,8 @@ MAX_NODES = 200_000  # values after expanding aliases; a "billion laughs" file i
 
 KeyPath = tuple[str | int, ...]
 
-
-class _CountingLoader(yaml.SafeLoader):
-    """A SafeLoader that refuses documents with too many alias references (alias bombs)."""
-
-    aliases_seen = 0
-
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        if self.check_event(yaml.AliasEvent):
-            self.aliases_seen += 1
-            if self.aliases_seen > MAX_ALIASES:
-                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-                raise RuleError(
-                    f"too many YAML aliases (more than {MAX_ALIASES}); write the values out",
-                    file=str(self.name),
-                    line=mark.line + 1,
-                )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+# libyaml parses rule files several times faster; the pure-Python loader is the fallback.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _expanded_size(node: Node, memo: dict[int, int]) -> int:
@@ -52,30 +37,43 @@ def _expanded_size(node: Node, memo: dict[int, int]) -> int:
     return size
 
 
-def _walk(node: Node, path: KeyPath, lines: dict[KeyPath, int], seen: set[int]) -> None:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if id(node) in seen:
-        return  # an aliased node: its lines are recorded where it was defined
-    seen.add(id(node))
-    if isinstance(node, MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, ScalarNode) else str(key_node.value)
-            _walk(value_node, (*path, key), lines, seen)
-            # The key's own line is the better pointer than the value's for a mapping key.
-            lines[(*path, key)] = key_node.start_mark.line + 1
-    elif isinstance(node, SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(item, (*path, i), lines, seen)
+class _Walk:
+    """Records the line of every key path; counts alias references on the way."""
+
+    def __init__(self) -> None:
+        self.lines: dict[KeyPath, int] = {}
+        self.seen: set[int] = set()
+        self.aliases = 0
+        self.alias_line = 0
+
+    def walk(self, node: Node, path: KeyPath) -> None:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, ScalarNode):
+            return
+        if id(node) in self.seen:
+            # A node reached twice is an alias; its lines are where it was defined.
+            self.aliases += 1
+            self.alias_line = self.alias_line or self.lines[path]
+            return
+        self.seen.add(id(node))
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, ScalarNode) else str(key_node.value)
+                self.walk(value_node, (*path, key))
+                # The key's own line is the better pointer than the value's for a mapping key.
+                self.lines[(*path, key)] = key_node.start_mark.line + 1
+        elif isinstance(node, SequenceNode):
+            for i, item in enumerate(node.value):
+                self.walk(item, (*path, i))
 
 
 def load_yaml_text(text: str, name: str) -> tuple[Any, dict[KeyPath, int]]:
     """Parse YAML text into (data, lines); `lines` maps a key path to its 1-based line.
 
     Raises:
-        RuleError: the text is not valid YAML or uses too many aliases.
+        RuleError: the text is not valid YAML or uses aliases to blow up its size.
     """
-    loader = _CountingLoader(text)
-    loader.name = name
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -86,8 +84,14 @@ def load_yaml_text(text: str, name: str) -> tuple[Any, dict[KeyPath, int]]:
                 file=name,
                 line=1,
             )
-        lines: dict[KeyPath, int] = {}
-        _walk(node, (), lines, set())
+        walk = _Walk()
+        walk.walk(node, ())
+        if walk.aliases > MAX_ALIASES:
+            raise RuleError(
+                f"too many YAML aliases (more than {MAX_ALIASES}); write the values out",
+                file=name,
+                line=walk.alias_line or 1,
+            )
         data = loader.construct_document(node)
     except RuleError:
         raise
@@ -102,7 +106,7 @@ def load_yaml_text(text: str, name: str) -> tuple[Any, dict[KeyPath, int]]:
         raise RuleError(f"invalid YAML: {e}", file=name) from e
     finally:
         loader.dispose()
-    return data, lines
+    return data, walk.lines
 
 
 def load_yaml_with_lines(path: Path) -> tuple[Any, dict[KeyPath, int]]:

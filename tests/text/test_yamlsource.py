@@ -66,3 +66,9 @@ def test_non_utf8_and_missing_files(tmp_path: Path) -> None:
 def test_python_tags_are_not_constructed() -> None:
     with pytest.raises(RuleError):
         load_yaml_text("a: !!python/object/apply:os.system ['true']\n", "evil.yaml")
+
+
+def test_many_small_aliases_are_refused() -> None:
+    body = "base: &b [1]\n" + "".join(f"k{i}: *b\n" for i in range(150))
+    with pytest.raises(RuleError, match="too many YAML aliases"):
+        load_yaml_text(body, "many.yaml")
