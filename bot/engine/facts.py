@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.engine.context import ArticleContext
 from bot.engine.evaluate import Hit
-from bot.engine.model import FactSpec, Rule
+from bot.engine.model import FactSpec, LexRef, Rule
 from bot.engine.templates import render
 
 
@@ -106,10 +106,20 @@ def _cue(spec: FactSpec, ctx: ArticleContext, hits: list[Hit]) -> Any:
     unambiguous cue is there."""
     fallback = None
     for h in hits:
+        named = next((v for key, v in spec.cues if isinstance(key, str) and key in h.names), None)
+        if named is not None:
+            return named
         if h.kind != "lexicon" or h.lexicon is None or h.entry is None:
             continue
         lexicon = ctx.lexicon(h.lexicon)
-        value = next((v for ref, v in spec.cues if ref.accepts(lexicon, h.entry)), None)
+        value = next(
+            (
+                v
+                for ref, v in spec.cues
+                if isinstance(ref, LexRef) and ref.accepts(lexicon, h.entry)
+            ),
+            None,
+        )
         if value is None:
             continue
         same_span = {

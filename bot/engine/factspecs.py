@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from bot.engine import fields, schema
@@ -9,6 +11,20 @@ from bot.engine.issues import Issues
 from bot.engine.model import FactSpec, LexRef
 from bot.text.lexicon import Lexicons
 from bot.text.yamlsource import KeyPath
+
+_INVALID = object()
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready fact value (YAML dates become ISO text), or _INVALID."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, list):
+        items = [_plain(v) for v in value]
+        return _INVALID if any(i is _INVALID or isinstance(i, list) for i in items) else items
+    return _INVALID
 
 
 class FactParser:
@@ -58,6 +74,15 @@ class FactParser:
         spec = getattr(self, "_" + kind)(name, raw, path, every)
         if spec is None or not ok:
             return None
+        if "default" in raw:
+            default = _plain(raw["default"])
+            if default is _INVALID:
+                issues.add(
+                    "'default' expects text, a number, true/false or a list of them",
+                    (*path, "default"),
+                )
+                return None
+            spec = replace(spec, default=default)
         return spec  # type: ignore[no-any-return]
 
     def _mention(
@@ -129,13 +154,16 @@ class FactParser:
         table = raw["cue"]
         if not isinstance(table, dict) or not table:
             self.issues.add(
-                "'cue' expects a mapping of lexicon reference to value, e.g."
+                "'cue' expects a mapping of lexicon reference (or 'as' name) to value, e.g."
                 " {policy.loosen: loosened}",
                 (*path, "cue"),
             )
             return None
-        cues: list[tuple[LexRef, str]] = []
+        cues: list[tuple[LexRef | str, str]] = []
         for key, value in table.items():
+            if isinstance(key, str) and key in self.names:
+                cues.append((key, str(value)))  # the words of a condition named with `as`
+                continue
             ref = fields.lexref(key, (*path, "cue", key), self.issues, self.lexicons)
             if ref is None:
                 return None
@@ -180,8 +208,8 @@ class FactParser:
         )
 
     def _value(self, name: str, raw: dict[str, Any], path: KeyPath, every: bool) -> FactSpec | None:
-        value = raw["value"]
-        if isinstance(value, dict | list):
+        value = _plain(raw["value"])
+        if value is _INVALID or isinstance(value, list):
             self.issues.add("'value' expects a single text, number or true/false", (*path, "value"))
             return None
         return FactSpec(name=name, kind="value", value=value)

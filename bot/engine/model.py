@@ -276,7 +276,7 @@ class FactSpec:
     attr: str | None = None  # mention
     where: tuple[str, ...] = ("evidence",)  # evidence | lead | article | an `as` name
     all: bool = False
-    cues: tuple[tuple[LexRef, str], ...] = ()  # cue
+    cues: tuple[tuple[LexRef | str, str], ...] = ()  # cue: a lexicon reference or an `as` name
     field: str = ""  # quote / distance field
     pick: str = "first"  # distance
     value: Any = None  # value

@@ -97,3 +97,42 @@ def test_message_uses_facts_and_builtins(lexicons: Lexicons) -> None:
     )
     assert m.message == "US loosened (p)"
     assert m.article_ref == "a1" and m.rule_title == "P"
+
+
+def test_constant_facts_are_json_ready(lexicons: Lexicons) -> None:
+    import json
+
+    from tests.engine.conftest import build_rule, rule_errors
+
+    rule = build_rule(
+        "id: c\ntitle: C\nmatch: {terms: [a]}\n"
+        "extract:\n  since: {value: 2024-05-30}\n  who: {mention: people, default: [nobody]}\n",
+        lexicons,
+    )
+    assert json.dumps([s.value for s in rule.extract] + [rule.extract[1].default])
+    assert rule.extract[0].value == "2024-05-30"
+    errors = rule_errors(
+        "id: c\ntitle: C\nmatch: {terms: [a]}\nextract:\n  x: {value: {a: 1}}\n", lexicons
+    )
+    assert any("'value' expects a single text" in e for e in errors)
+
+
+def test_a_cue_can_name_a_condition(lexicons: Lexicons) -> None:
+    text = """\
+    id: g
+    title: G
+    match:
+      any:
+        - as: granted
+          near: [{terms: [give]}, {lexicon: policy.restriction}]
+        - lexicon: policy.tighten
+    extract:
+      direction: {cue: {granted: loosened, policy.tighten: tightened}}
+    """
+    rs = ruleset_of(lexicons, text)
+    assert (
+        findings(rs, lexicons, "Rome gave Kyiv permission.")["g"].facts["direction"] == "loosened"
+    )
+    assert (
+        findings(rs, lexicons, "Rome curbed the deliveries.")["g"].facts["direction"] == "tightened"
+    )

@@ -149,3 +149,27 @@ def test_presearch_keeps_the_shipped_rules_on_the_seeds(lexicons: Lexicons, name
     analysis = analyse(a.title, a.text, ruleset.lexicons)
     fired = {f.rule.id for f in ruleset.evaluate(analysis, presearch=False)}
     assert fired <= {r.id for r in ruleset.candidates(analysis)}
+
+
+class _Spy:
+    """An analysis that counts how often quotes and distances are asked for."""
+
+    def __init__(self, inner: Analysis) -> None:
+        self._inner = inner
+        self.asked: list[str] = []
+
+    def __getattr__(self, name: str) -> object:
+        if name in ("quotes", "distances"):
+            self.asked.append(name)
+        return getattr(self._inner, name)
+
+
+def test_quotes_and_distances_are_computed_only_for_candidate_rules(lexicons: Lexicons) -> None:
+    ruleset = load_ruleset(RULES)
+    # Quote marks and a watched name are missing, and no strike words: nothing costly runs.
+    quiet = _Spy(analyse("", "The council met on Tuesday to discuss the budget.", lexicons))
+    ruleset.match(quiet, ref="q", state=MemoryStateStore(), now=T0)
+    assert quiet.asked == []
+    busy = _Spy(analyse("", '"We stand firm," Chancellor Olaf Scholz said.', lexicons))
+    ruleset.match(busy, ref="b", state=MemoryStateStore(), now=T0)
+    assert "quotes" in busy.asked
