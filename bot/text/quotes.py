@@ -47,9 +47,13 @@ class _Span:
 class _Who:
     """An attribution: a named person, an anonymous source, or a pronoun to resolve."""
 
-    kind: str  # "person", "anonymous", "pronoun"
+    kind: str  # "person", "anonymous", "pronoun", "unknown" (someone unnamed), "none" (nobody)
     name: str | None
     written: str
+
+
+# Said by someone the lexicons do not know ("a lawmaker, Leonid Slutsky, said").
+_UNKNOWN = _Who("unknown", None, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,11 +228,13 @@ class _Attributor:
             return None
         verb = verbs[0]
         if verb.entry == SPEECH_BY:
-            return self.first_after(verb.end, min(hi, verb.end + _REACH))
-        before = self.nearest_before(lo, verb.start)
-        if before is not None:
-            return before
-        return self.first_after(verb.end, min(hi, verb.end + _REACH))
+            who = self.first_after(verb.end, min(hi, verb.end + _REACH))
+        else:
+            who = self.nearest_before(lo, verb.start) or self.first_after(
+                verb.end, min(hi, verb.end + _REACH)
+            )
+        # Someone the lexicons do not know said it: not the previous speaker.
+        return who or _UNKNOWN
 
     def from_lead(self, lo: int, hi: int) -> _Who | None:
         """`X said "…"`, `claims by X that "…"`, or a named subject before the quote."""
@@ -244,8 +250,7 @@ class _Attributor:
                 who = self._prefer_name(found[-1], verb.start) if found else None
                 if who is None:
                     who = self.first_after(verb.end, hi)
-            if who is not None:
-                return who
+            return who or _UNKNOWN
         found = self.in_range(lo, hi)
         if found and found[0].who.kind == "person":
             return found[0].who
@@ -293,7 +298,7 @@ class _Attributor:
                     end=span.end,
                     sentence_index=sent if sent is not None else 0,
                     speaker=who.name if who and who.kind == "person" else None,
-                    speaker_text=who.written if who and who.kind != "none" else None,
+                    speaker_text=who.written if who and who.written else None,
                     anonymous=bool(who and who.kind == "anonymous"),
                 )
             )
@@ -310,13 +315,14 @@ class _Attributor:
         if k + 1 < len(self.spans):
             tail_hi = min(tail_hi, max(span.close, self.spans[k + 1].open))
         who = self.from_tail(span.close, tail_hi) if span.closed else None
-        if who is None:
-            who = self.from_lead(self.sentences[s_open].start, span.open)
+        if who is None or who is _UNKNOWN:
+            # "…," according to The Hill: the sentence may still name the speaker up front.
+            who = self.from_lead(self.sentences[s_open].start, span.open) or who
         if who is not None and who.kind == "pronoun":
             name = self.last_speaker(span.open, named)
-            return _Who("person", name, who.written) if name else None
+            return _Who("person", name, who.written) if name else _UNKNOWN
         if who is not None:
-            return None if who.kind == "none" else who
+            return who
         return self.inherit(k, span, s_open, whos, named)
 
     def inherit(

@@ -107,6 +107,7 @@ NEW_SENTENCES = [
     ("Back in May, the Pentagon approved limited strikes.", "approved", B),
     ("That guidance, issued months ago, still stands.", "guidance", B),
     # asserted
+    ("Kyiv fired the missiles after London gave permission, reports said.", "permission", A),
     ("Biden on Sunday authorized Ukraine to strike deep inside Russia.", "authorized", A),
     ("Britain has lifted its restrictions on Storm Shadow, the ministry said.", "lifted", A),
     ("The Pentagon confirmed the change on Monday.", "change", A),

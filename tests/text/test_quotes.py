@@ -210,6 +210,22 @@ def test_unknown_person_is_not_named(lexicons: Lexicons) -> None:
     assert q.speaker is None
 
 
+def test_unknown_speaker_does_not_inherit_the_previous_one(lexicons: Lexicons) -> None:
+    text = (
+        '"We will respond," Medvedev wrote. "It is an escalation," a senior lawmaker, '
+        'Leonid Slutsky, said. "Nothing more."\n\n'
+        'Viktor Petrov, a deputy, said: "The West is at war."'
+    )
+    quotes = quotes_of(text, lexicons)
+    assert [q.speaker for q in quotes] == ["Dmitry Medvedev", None, None, None]
+    assert not any(q.anonymous for q in quotes)
+
+
+def test_son_is_not_his_father(lexicons: Lexicons) -> None:
+    q = one('Donald Trump Jr. wrote that the plan was "insane."', lexicons)
+    assert q.speaker == "Donald Trump Jr."
+
+
 def test_single_quotes_are_not_quotes(lexicons: Lexicons) -> None:
     assert quotes_of("Kyiv can ‘never’ get enough weapons – Zelensky", lexicons) == []
     assert quotes_of("It is 'fine', he said.", lexicons) == []
