@@ -16,6 +16,7 @@ from bot.domain.errors import RedlineError
 
 DEFAULT_RULES = Path("rules")
 DEFAULT_STORY_WINDOW_DAYS = 3.0
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 
 
 def _console() -> Any:
@@ -47,6 +48,8 @@ def _lexicons(directory: Path) -> Any:
     """The lexicons of a rules folder (analysis needs them even without rules)."""
     from bot.engine.loader import LEXICON_DIR, load_lexicon_dir
 
+    if not (directory / LEXICON_DIR).is_dir():
+        _fail(f"There is no lexicons folder at {directory / LEXICON_DIR}.")
     lexicons, errors = load_lexicon_dir(directory / LEXICON_DIR)
     if errors:
         for err in errors:
@@ -60,7 +63,15 @@ def _read(files: tuple[Path, ...]) -> list[Any]:
 
     if not files:
         _fail("Give at least one article file.")
-    return read_article_files(list(files))
+    paths: list[Path] = []
+    for path in files:
+        if path.is_dir():  # a folder stands for its article files, by name
+            paths += sorted(p for p in path.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES)
+        else:
+            paths.append(path)
+    if not paths:
+        _fail("No article files (.txt, .html) in the folders given.")
+    return read_article_files(paths)
 
 
 def _story_assigner() -> Callable[[str, Any, datetime | None], str] | None:
