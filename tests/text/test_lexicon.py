@@ -279,3 +279,15 @@ def test_directory_loading(tmp_path: Path) -> None:
     assert list(lexicons) == ["people"] and len(lexicons) == 1
     with pytest.raises(RuleError, match="does not exist"):
         load_lexicons(tmp_path / "missing")
+
+
+def test_readme_example_is_a_valid_lexicon(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "rules" / "lexicons" / "README.md").read_text(
+        encoding="utf-8"
+    )
+    block = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    lex = load_lexicon(write(tmp_path, "people", block))
+    assert lex.resolve("Zelenskiy") == "Volodymyr Zelensky"
+    assert lex.find("The Washington Post quoted President Zelenskyy.")[0].entry == (
+        "Volodymyr Zelensky"
+    )
