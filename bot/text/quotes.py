@@ -21,6 +21,8 @@ SPEECH_BY = "speech_by"
 ANONYMOUS = "anonymous_source"
 PRONOUN = "pronoun"
 NAMING = "naming"
+ASIDE = "aside"
+CLAUSE_START = "clause_start"
 
 _OPENERS = "“«„"
 _CLOSERS = "”»"
@@ -61,6 +63,12 @@ class _Entity:
     start: int
     end: int
     who: _Who
+
+
+def _aside_end(text: str, hit: LexMatch) -> int:
+    """An aside runs to the next comma."""
+    comma = text.find(",", hit.end)
+    return len(text) if comma < 0 else comma + 1
 
 
 def _looks_closing(text: str, i: int) -> bool:
@@ -167,8 +175,14 @@ class _Attributor:
             return not any(a <= h.start < b for a, b in inside)
 
         cue_hits = [h for h in cues.find_each(text) if outside(h)]
-        self.verbs = [h for h in cue_hits if h.entry in (SPEECH_VERB, SPEECH_BY)]
+        # Asides (", who met Scholz,") hide their names and verbs from the main clause.
+        self.asides = [(h.start, _aside_end(text, h)) for h in cue_hits if h.entry == ASIDE]
+        self.verbs = sorted(
+            (h for h in cue_hits if h.entry in (SPEECH_VERB, SPEECH_BY)),
+            key=lambda h: (h.start, h.entry == SPEECH_BY),
+        )
         self.naming = [h for h in cue_hits if h.entry == NAMING]
+        self.clause_starts = [h for h in cue_hits if h.entry == CLAUSE_START]
         entities = [
             _Entity(h.start, h.end, _Who("person", h.entry, text[h.start : h.end]))
             for h in people.find(text)
@@ -215,8 +229,15 @@ class _Attributor:
         return found[-1].who if found else None
 
     def first_after(self, lo: int, hi: int) -> _Who | None:
+        """The speaker named right after a verb ("said X"), not one inside a reported clause
+        ("adding that X disagreed")."""
         found = self.in_range(lo, hi)
-        return self._prefer_name(found[0], hi) if found else None
+        if not found:
+            return None
+        first = found[0]
+        if any(lo <= c.start and c.end <= first.start for c in self.clause_starts):
+            return None
+        return self._prefer_name(first, hi)
 
     def verbs_in(self, lo: int, hi: int) -> list[LexMatch]:
         return [v for v in self.verbs if lo <= v.start and v.end <= hi]
@@ -237,24 +258,34 @@ class _Attributor:
         return who or _UNKNOWN
 
     def from_lead(self, lo: int, hi: int) -> _Who | None:
-        """`X said "…"`, `claims by X that "…"`, or a named subject before the quote."""
+        """`X said "…"`, `claims by X that "…"`, or a named subject before the quote.
+
+        The speech verb nearest the quote governs it ("Asked about Zelensky's remarks, Kirby
+        said: …"); its subject is the nearest name before it outside any aside.
+        """
         if any(hi - 3 <= n.end <= hi for n in self.naming):
             return _Who("none", None, "")
-        verbs = self.verbs_in(lo, hi)
-        if verbs:
-            verb = verbs[0]
+        verbs = [v for v in self.verbs_in(lo, hi) if not self.in_aside(v.start, lo, hi)]
+        for verb in reversed(verbs):
             if verb.entry == SPEECH_BY:
                 who = self.first_after(verb.end, hi)
             else:
-                found = self.in_range(lo, verb.start)
+                found = [
+                    e for e in self.in_range(lo, verb.start) if not self.in_aside(e.start, lo, hi)
+                ]
                 who = self._prefer_name(found[-1], verb.start) if found else None
-                if who is None:
-                    who = self.first_after(verb.end, hi)
-            return who or _UNKNOWN
+            if who is not None:
+                return who
+        if verbs:
+            return self.first_after(verbs[0].end, hi) or _UNKNOWN
         found = self.in_range(lo, hi)
         if found and found[0].who.kind == "person":
             return found[0].who
         return None
+
+    def in_aside(self, offset: int, lo: int, hi: int) -> bool:
+        """Whether `offset` lies in an aside that opens inside the window [lo, hi)."""
+        return any(lo <= a <= offset < b <= hi for a, b in self.asides)
 
     def last_speaker(self, before: int, named: list[tuple[int, str]]) -> str | None:
         best: tuple[int, str] | None = None

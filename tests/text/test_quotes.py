@@ -131,12 +131,24 @@ def one(text: str, lexicons: Lexicons) -> Quote:
             "Emmanuel Macron",
         ),
         ("“Will they listen?” asked Kaja Kallas.", "Kaja Kallas"),
+        ("Asked about Zelensky's remarks, Kirby said: “We have been clear.”", "John Kirby"),
+        (
+            "Sullivan, who met Yermak in Kyiv on Monday, said the talks were “productive.”",
+            "Jake Sullivan",
+        ),
+        ("“The decision is made,” Mr. Scholz said, “and it will not change.”", "Olaf Scholz"),
+        (
+            "Zelenskiy's chief of staff Andriy Yermak wrote on Telegram: “We need range.”",
+            "Andriy Yermak",
+        ),
     ],
 )
 def test_named_speakers(text: str, speaker: str, lexicons: Lexicons) -> None:
-    q = one(text, lexicons)
-    assert q.speaker == speaker
-    assert q.anonymous is False
+    quotes = quotes_of(text, lexicons)
+    assert quotes
+    for q in quotes:
+        assert q.speaker == speaker, q
+        assert q.anonymous is False
 
 
 def test_pronoun_takes_the_last_named_speaker(lexicons: Lexicons) -> None:
@@ -182,8 +194,18 @@ def test_anonymous_source_does_not_leak_a_name(lexicons: Lexicons) -> None:
         lexicons,
     )
     assert q.speaker is None and q.anonymous
-    q = one("People familiar with the talks said Scholz had called the plan “premature.”", lexicons)
+    q = one(
+        "People familiar with the talks said the plan was “premature,” adding that Scholz "
+        "disagreed.",
+        lexicons,
+    )
     assert q.speaker is None and q.anonymous
+
+
+def test_reported_words_belong_to_whoever_said_them(lexicons: Lexicons) -> None:
+    # The sources relay Scholz's own word: the quote is his, not theirs.
+    q = one("People familiar with the talks said Scholz had called the plan “premature.”", lexicons)
+    assert q.speaker == "Olaf Scholz"
 
 
 @pytest.mark.parametrize(
