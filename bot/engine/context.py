@@ -50,7 +50,7 @@ class ArticleContext:
         self.order = {p: i for i, p in enumerate(self.positions)}
         self.lead: Unit = tuple(([TITLE] if self.has_title else []) + list(analysis.lead))
         self._units: dict[Scope, list[Unit]] = {}
-        self._regex: dict[tuple[int, str], dict[int, list[tuple[int, int]]]] = {}
+        self._regex: dict[int, dict[int, list[tuple[int, int]]]] = {}
         self._lex: dict[str, dict[int, list[LexMatch]]] = {}
         self._fact: dict[tuple[int, int, int], Factuality] = {}
         self._words: dict[int, list[int]] = {}
@@ -111,8 +111,7 @@ class ArticleContext:
 
     def pattern_hits(self, key: int, pattern: Any, finder: Any) -> dict[int, list[tuple[int, int]]]:
         """Spans of a compiled pattern by position (cached under `key`)."""
-        cache_key = (key, "")
-        hits = self._regex.get(cache_key)
+        hits = self._regex.get(key)
         if hits is None:
             hits = defaultdict(list)
             if self.has_title:
@@ -121,7 +120,7 @@ class ArticleContext:
                 p = self._pos_of(start)
                 if p is not None:
                     hits[p].append((start, end))
-            self._regex[cache_key] = hits
+            self._regex[key] = hits
         return hits
 
     def lexicon_hits(self, name: str) -> dict[int, list[LexMatch]]:
