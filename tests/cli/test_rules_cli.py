@@ -189,3 +189,18 @@ def test_bad_input_is_one_sentence_without_traceback(workdir: Path, command: str
     assert "Traceback" not in result.output
     result = run(command, "--json")
     assert result.exit_code != 0 and "Error:" in result.stderr
+
+
+def test_the_installed_command_runs_the_rules(workdir: Path) -> None:
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).parent / "redline"
+    if not script.exists():
+        pytest.skip("the redline console script is not installed in this environment")
+    done = subprocess.run(
+        [str(script), "match", "seeds", "--json"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    rules = {json.loads(line)["rule"] for line in done.stdout.splitlines()}
+    assert rules == set(expected(workdir)["rules"])
