@@ -64,7 +64,7 @@ def _absolute(base: str, link: Any) -> str | None:
     if not isinstance(link, str) or not link.strip():
         return None
     url = urljoin(base, link.strip())
-    return url if urlsplit(url).scheme.lower() in ("http", "https", "file") else None
+    return url if urlsplit(url).scheme.lower() in ("http", "https") else None
 
 
 def _title_text(value: str, html: bool) -> str:

@@ -16,8 +16,9 @@ from html.parser import HTMLParser
 from bot.text.sentences import split_sentences
 
 # Elements whose text is never article text.
+# Not <form>: some sites wrap the whole page in one.
 _DROP = frozenset(
-    "script style nav noscript template head svg iframe form button select textarea canvas "
+    "script style nav noscript template head svg iframe button select textarea canvas "
     "object embed aside footer figcaption".split()
 )
 # Elements that start and end a paragraph.
@@ -89,6 +90,8 @@ class _TextExtractor(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "body":
+            self._skip = 0  # HTML may leave <head> (or a stray <nav>) unclosed before <body>
         if tag in _DROP:
             self._skip += 1
         self._break(tag)

@@ -115,3 +115,14 @@ def test_an_entry_with_neither_title_nor_text_is_skipped() -> None:
     )
     drafts = parse_feed(body, url="https://x.example/", headers={}, source="s")
     assert [d.title for d in drafts] == ["Kept"]
+
+
+def test_links_that_are_not_web_addresses_are_dropped() -> None:
+    body = (
+        b'<rss version="2.0"><channel><title>t</title>'
+        b"<item><title>A</title><link>javascript:alert(1)</link></item>"
+        b"<item><title>B</title><link>file:///etc/passwd</link></item>"
+        b"</channel></rss>"
+    )
+    drafts = parse_feed(body, url="https://x.example/rss", headers={}, source="s")
+    assert [(d.title, d.url) for d in drafts] == [("A", None), ("B", None)]

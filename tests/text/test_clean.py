@@ -263,3 +263,14 @@ def test_seed_bodies_are_clean_and_idempotent(prefix: str) -> None:
     assert "\n\n\n" not in text and not text.startswith(" date")
     assert all(p == p.strip() and p for p in _paragraphs(text))
     assert clean_article(text, title=title) == text
+
+
+def test_an_unclosed_head_does_not_swallow_the_body() -> None:
+    markup = "<html><head><title>Page</title><meta charset=utf-8><body><p>Body text.</p>"
+    assert html_to_text(markup) == "Body text."
+
+
+def test_a_page_wrapped_in_a_form_keeps_its_text() -> None:
+    assert html_to_text("<form action=/x><div><p>Article text.</p></div></form>") == (
+        "Article text."
+    )
