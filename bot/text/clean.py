@@ -66,6 +66,10 @@ class Furniture:
         "you may also like",
         "further reading",
     )
+    # A line opening with one of these and then only names is a byline ("By Jane Doe").
+    byline: tuple[str, ...] = ("by",)
+    # A short line opening with one of these and holding a number is a timestamp.
+    timestamp: tuple[str, ...] = ("updated", "published", "last updated", "posted")
     # Lines dropped on their own.
     noise: tuple[str, ...] = (
         "advertisement",
@@ -166,6 +170,25 @@ def _is_language_switcher(line: str) -> bool:
     return all(t.islower() for t in tokens) or all(t.isupper() for t in tokens)
 
 
+def _is_byline(line: str, furniture: Furniture) -> bool:
+    words = line.replace("|", " ").split()
+    if not 2 <= len(words) <= 10 or words[0].lower() not in furniture.byline:
+        return False
+    if line.rstrip()[-1:] in ".!?":
+        return False
+    names = [w.strip(",;") for w in words[1:] if w.strip(",;")]
+    return all(w[0].isupper() or w.lower() in ("and", "&") for w in names)
+
+
+def _is_timestamp(line: str, furniture: Furniture) -> bool:
+    label = line.lower()
+    return (
+        len(line.split()) <= 12
+        and any(label.startswith(t) for t in furniture.timestamp)
+        and any(c.isdigit() for c in line)
+    )
+
+
 def _starts_with_title(line: str, title_words: list[str]) -> bool:
     words = _words(line)
     n = len(title_words)
@@ -222,8 +245,10 @@ def _clean_lines(
         label = _label(line)
         if label in furniture.noise or _is_language_switcher(line):
             continue
-        if _CREDIT.fullmatch(line.strip()):
-            continue  # a credit on its own line
+        if _CREDIT.fullmatch(line) or _is_byline(line, furniture):
+            continue  # a credit or byline on its own line
+        if _is_timestamp(line, furniture):
+            continue
         related, same_line = _related_label(line, furniture)
         if related:
             skip_headline = not same_line

@@ -274,3 +274,19 @@ def test_a_page_wrapped_in_a_form_keeps_its_text() -> None:
     assert html_to_text("<form action=/x><div><p>Article text.</p></div></form>") == (
         "Article text."
     )
+
+
+def test_bylines_and_timestamps_are_dropped_before_the_title_is_chosen() -> None:
+    raw = (
+        "By Jane Doe and John Roe, Agency\nUpdated 12:34 GMT, 3 March 2025\n"
+        "Allies weigh new limits\nAllies weigh new limits Officials in a hall (Photo credit: AP)\n"
+        "Allies are weighing new limits, diplomats said.\n"
+    )
+    title, text, _ = split_seed_file(raw)
+    assert title == "Allies weigh new limits"
+    assert text == "Allies are weighing new limits, diplomats said."
+
+
+@pytest.mark.parametrize("line", ["By the numbers", "Updated guidance for members", "By Friday."])
+def test_lines_that_only_look_like_bylines_or_timestamps_stay(line: str) -> None:
+    assert clean_article(f"{line}\nText.") == f"{line}\n\nText."
