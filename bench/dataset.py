@@ -1,0 +1,127 @@
+"""A database of N synthetic stored articles, built through the project's storage layer.
+
+    build_articles_db(path, n)
+
+Articles are written with `SqliteArticleStore.add` (de-duplication keys, both FTS indexes,
+the same triggers the bot runs), in large transactions so 100,000 take seconds, not
+minutes. The text is generated deterministically: a Zipf-like mix of common English
+words, news vocabulary and rarer made-up names, so full-text queries see realistic
+posting-list lengths (a few words in most articles, most words in few).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.domain.models import ArticleDraft
+from bot.storage import Storage
+
+SEED = 20240611
+SOURCES = 40
+BATCH = 5_000  # articles per transaction
+START = datetime(2024, 1, 1, tzinfo=UTC)
+SPAN_DAYS = 365
+
+COMMON = (
+    "the of and to in a is that for on with as was at by it from be has have are "
+    "said this not but an after will were they its which their more been would who "
+    "also had over about two new first than one could other into up last year week "
+    "told officials government people state country minister president military"
+).split()
+
+NEWS = (
+    "strike missile drone attack defence ministry army forces border region city "
+    "talks ceasefire sanctions aid package weapons supply range permission allies "
+    "summit parliament vote election budget energy grid pipeline gas oil prices "
+    "market inflation bank rates court ruling investigation police arrest protest "
+    "refugees hospital school storm flood wildfire earthquake rescue casualties "
+    "convoy airbase port bridge railway factory shipyard satellite radar artillery "
+    "tank brigade offensive counteroffensive frontline village province capital "
+    "embassy envoy diplomat treaty agreement negotiations spokesman statement report "
+    "analysts estimate figures data survey poll campaign candidate opposition coalition "
+    "reform tariff export import trade deficit growth recession unemployment strike"
+).split()
+
+_SYLLABLES = (
+    "ka ro mi ten vos lar bel dun zek pra shi nov gor ta lin vek mar os ul dre "
+    "bra kin sol het pa mur zan lo cre fis"
+).split()
+
+
+def _made_up_words(rng: random.Random, count: int) -> list[str]:
+    seen: dict[str, None] = {}
+    while len(seen) < count:
+        word = "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4)))
+        seen.setdefault(word, None)
+    return list(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """Words and their cumulative weights (rank-based, Zipf-like)."""
+
+    words: tuple[str, ...]
+    cum_weights: tuple[float, ...]
+
+    @classmethod
+    def build(cls, rng: random.Random, rare: int = 4000) -> Vocabulary:
+        words = list(dict.fromkeys([*COMMON, *NEWS, *_made_up_words(rng, rare)]))
+        weights = [1.0 / (rank + 1) ** 1.05 for rank in range(len(words))]
+        total = 0.0
+        cum = []
+        for w in weights:
+            total += w
+            cum.append(total)
+        return cls(tuple(words), tuple(cum))
+
+    def sample(self, rng: random.Random, k: int) -> list[str]:
+        return rng.choices(self.words, cum_weights=self.cum_weights, k=k)
+
+
+def source_name(i: int) -> str:
+    """The name of the i-th synthetic source."""
+    return f"wire-{i:02d}"
+
+
+def generate_drafts(n: int, *, seed: int = SEED) -> Iterator[ArticleDraft]:
+    """N distinct synthetic article drafts, deterministic for a given seed."""
+    rng = random.Random(seed)
+    vocab = Vocabulary.build(rng)
+    for i in range(n):
+        title_words = vocab.sample(rng, rng.randint(6, 11))
+        title = " ".join(title_words).capitalize()
+        sentences = []
+        for _ in range(rng.randint(5, 9)):
+            words = vocab.sample(rng, rng.randint(10, 22))
+            sentences.append(" ".join(words).capitalize() + ".")
+        source = source_name(i % SOURCES)
+        published = START + timedelta(seconds=rng.randrange(SPAN_DAYS * 86_400))
+        yield ArticleDraft(
+            source=source,
+            title=title,
+            text=" ".join(sentences),
+            url=f"https://{source}.example/news/{i:07d}",
+            published=published,
+            guid=f"{source}-{i:07d}",
+        )
+
+
+def build_articles_db(path: Path, n: int) -> None:
+    """Create (or extend) the database at `path` with `n` synthetic stored articles."""
+    storage = Storage.open(path)
+    try:
+        fetched = START + timedelta(days=SPAN_DAYS)
+        drafts = generate_drafts(n)
+        remaining = n
+        while remaining > 0:
+            size = min(BATCH, remaining)
+            with storage.db.atomic():
+                for _ in range(size):
+                    storage.articles.add(next(drafts), fetched=fetched)
+            remaining -= size
+    finally:
+        storage.close()
