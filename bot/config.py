@@ -61,6 +61,7 @@ class Settings:
     slack_app_token: Secret | None = field(default=None, repr=False)
     slack_signing_secret: Secret | None = field(default=None, repr=False)
     slack_http_port: int = 3000
+    slack_http_host: str = "0.0.0.0"  # 127.0.0.1 behind a reverse proxy on the same host
     slack_api_base_url: str | None = None  # test-only: a local fake Web API
     slack_admin_group: str | None = None  # user group id allowed to manage subscriptions
     # Discord
@@ -172,6 +173,8 @@ def load_settings(
     kw["slack_signing_secret"] = _secret(get("SLACK_SIGNING_SECRET"))
     kw["slack_api_base_url"] = get("SLACK_API_BASE_URL")
     kw["slack_admin_group"] = get("SLACK_ADMIN_GROUP")
+    if v := get("SLACK_HTTP_HOST"):
+        kw["slack_http_host"] = v.strip()
     kw["discord_token"] = _secret(get("DISCORD_TOKEN"))
     if (v := get("DISCORD_GUILD_ID")) is not None:
         kw["discord_guild_id"] = int(_num("DISCORD_GUILD_ID", v, int))

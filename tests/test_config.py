@@ -62,3 +62,25 @@ def test_secrets_never_print() -> None:
     ):
         assert "very-secret" not in text and "hidden" not in text
     assert s.slack_bot_token is not None and s.slack_bot_token.value == "xoxb-very-secret"
+
+
+def test_slack_http_host_is_configurable() -> None:
+    assert load_settings({}).slack_http_host == "0.0.0.0"
+    assert load_settings({"SLACK_HTTP_HOST": " 127.0.0.1 "}).slack_http_host == "127.0.0.1"
+
+
+def test_every_setting_read_is_in_env_example() -> None:
+    """A setting the code reads but .env.example does not list is a setting nobody finds."""
+    import re
+    from pathlib import Path
+
+    import bot.config as config
+
+    source = Path(config.__file__).read_text()
+    read = set(re.findall(r'"((?:SLACK|DISCORD)_[A-Z_]+)"', source))
+    read |= {"REDLINE_" + s for s in re.findall(r'_ENV \+ "([A-Z_]+)"', source)}
+    read |= {"REDLINE_" + s for s in re.findall(r'"([A-Z_]+)": \("', source) if "SLACK" not in s}
+    example = (Path(__file__).parents[1] / ".env.example").read_text()
+    listed = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", example, flags=re.M))
+    assert read, "the pattern found no setting names in bot/config.py"
+    assert sorted(read - listed) == []

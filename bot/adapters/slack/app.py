@@ -79,8 +79,7 @@ class SlackAdapter:
             )
         self.settings = settings
         self.mode = "socket" if settings.slack_app_token is not None else "http"
-        # A future `slack_http_host` setting wins; until then the argument or all interfaces.
-        self.http_host: str = http_host or getattr(settings, "slack_http_host", None) or "0.0.0.0"
+        self.http_host: str = http_host or settings.slack_http_host
         self.http_path = http_path
         self.http_port: int | None = None  # the bound port once HTTP mode has started
         self.connect_timeout_s = connect_timeout_s
