@@ -81,7 +81,9 @@ def render_reply(reply: Reply) -> list[object]:
         out.append(Text(reply.title, style="bold"))
     out.append(Text(reply.text, style="red" if reply.error else ""))
     if reply.usage:
-        out.append(Text("Usage: " + reply.usage, style="dim"))
+        # In the terminal the command is the `redline` program, not the chat's slash command.
+        usage = reply.usage.removeprefix("/")
+        out.append(Text("Usage: " + usage, style="dim"))
     for line in reply.lines:
         out.append(Text(line))
     if reply.table is not None:

@@ -121,3 +121,12 @@ def test_status_shows_sources_and_rules(workdir: Path) -> None:
     assert "seeds" in out
     assert "Outbox" in out
     assert "Rules:" in out
+
+
+def test_desk_errors_show_the_terminal_usage(workdir: Path) -> None:
+    """In the terminal the usage names the `redline` program, not the chat slash command."""
+    result = CliRunner().invoke(main, ["mute", "official-statement", "forever"])
+    assert result.exit_code == 1
+    assert "'forever' is not a duration" in result.output
+    assert "Usage: redline mute <rule|all>" in result.output
+    assert "/redline" not in result.output
