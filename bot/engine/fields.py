@@ -44,7 +44,7 @@ def words(value: Any, path: KeyPath, issues: Issues, what: str) -> tuple[str, ..
 
 
 def lexref(value: Any, path: KeyPath, issues: Issues, lexicons: Lexicons) -> LexRef | None:
-    """A lexicon reference: 'people', 'policy.loosen' or 'people#watchlist'."""
+    """A lexicon reference: 'people', 'policy.loosen', 'people#watchlist' or 'places#!capital'."""
     if not isinstance(value, str) or not value.strip():
         issues.add(
             "expected a lexicon reference such as 'people', 'policy.loosen' or 'people#watchlist'",
@@ -53,8 +53,11 @@ def lexref(value: Any, path: KeyPath, issues: Issues, lexicons: Lexicons) -> Lex
         return None
     text = value.strip()
     entry = tag = None
+    without_tag = False
     if "#" in text:
         name, tag = (p.strip() for p in text.split("#", 1))
+        if tag.startswith("!"):
+            without_tag, tag = True, tag[1:].strip()
     elif "." in text:
         name, entry = (p.strip() for p in text.split(".", 1))
     else:
@@ -79,7 +82,7 @@ def lexref(value: Any, path: KeyPath, issues: Issues, lexicons: Lexicons) -> Lex
             hint = schema.did_you_mean(tag, tags)
             issues.add(f"no entry of lexicon '{name}' has the tag '{tag}'{hint}", path)
             return None
-    return LexRef(name, entry or None, tag or None)
+    return LexRef(name, entry or None, tag or None, without_tag)
 
 
 def lexrefs(

@@ -50,17 +50,19 @@ ARTICLE = Scope(ScopeKind.ARTICLE)
 
 @dataclass(frozen=True, slots=True)
 class LexRef:
-    """A lexicon reference: a whole lexicon, one entry (`policy.loosen`) or a tag (`#`)."""
+    """A lexicon reference: a whole lexicon, one entry (`policy.loosen`), the entries with a
+    tag (`places#border`) or those without it (`places#!capital`)."""
 
     lexicon: str
     entry: str | None = None
     tag: str | None = None
+    without_tag: bool = False
 
     def __str__(self) -> str:
         if self.entry is not None:
             return f"{self.lexicon}.{self.entry}"
         if self.tag is not None:
-            return f"{self.lexicon}#{self.tag}"
+            return f"{self.lexicon}#{'!' if self.without_tag else ''}{self.tag}"
         return self.lexicon
 
     def accepts(self, lexicon: Lexicon, entry: str) -> bool:
@@ -70,7 +72,9 @@ class LexRef:
         if self.entry is not None:
             return entry == self.entry
         if self.tag is not None:
-            return lexicon.has(entry) and self.tag in lexicon.entry(entry).tags
+            return (
+                lexicon.has(entry) and (self.tag in lexicon.entry(entry).tags) != self.without_tag
+            )
         return True
 
 

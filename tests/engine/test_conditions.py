@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.text.lexicon import Lexicons
-from tests.engine.conftest import findings, holds, ruleset_of
+from tests.engine.conftest import findings, holds, rule_errors, ruleset_of
 
 
 def rule(match: str, scope: str = "sentence", extra: str = "") -> str:
@@ -39,6 +39,17 @@ def test_lexicon_entry_tag_and_whole_lexicon(lexicons: Lexicons) -> None:
     assert not holds(lexicons, rule("  lexicon: governments.Russia"), "Paris said no.")
     assert holds(lexicons, rule("  lexicon: people#watchlist"), "Scholz spoke late.")
     assert holds(lexicons, rule("  lexicon: governments"), "Paris said no.")
+
+
+def test_lexicon_tag_can_be_excluded(lexicons: Lexicons) -> None:
+    r = rule("  lexicon: places#!capital")
+    assert holds(lexicons, r, "Shelling hit Kharkiv overnight.")
+    assert not holds(lexicons, r, "Kyiv asked Moscow for talks.")
+
+
+def test_an_unknown_excluded_tag_is_a_load_error(lexicons: Lexicons) -> None:
+    errors = rule_errors(rule("  lexicon: places#!capitol"), lexicons)
+    assert any("no entry of lexicon 'places' has the tag 'capitol'" in e for e in errors)
 
 
 def test_regex_is_case_insensitive_unless_asked(lexicons: Lexicons) -> None:
