@@ -86,7 +86,9 @@ class Pipeline:
             ref=str(article.id),
             article_id=article.id,
             source=article.source,
-            published=article.published,
+            # A feed's clock can be wrong: a date in the future would hold realert windows
+            # shut until then, so the rules never see a date later than the fetch.
+            published=min(article.published, now) if article.published else None,
             state=self.storage.state,
             now=now,
             story=str(story_id),
