@@ -5,7 +5,8 @@ Point discord.py at it with `discord.http.Route.BASE = fake.api_base` and
 DISCORD_API_BASE / DISCORD_GATEWAY_URL settings). Every REST call is recorded in `calls`;
 unknown routes get a loud 404 JSON. Tests drive it like a user: `send_slash_command()`,
 `send_autocomplete()`, then `wait_for()` what the bot did. Failures are scripted with
-`fail_next()` / `rate_limit_next()`, and `deny_channel()` makes a channel answer 403.
+`fail_next()` / `rate_limit_next()`, a random share of them with `fail_rate()`, and
+`deny_channel()` makes a channel answer 403.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -62,6 +64,18 @@ class Failure:
 
 
 @dataclass
+class FailureRate:
+    """A share `p` of requests matching (method, path regex) fail with one of `statuses`."""
+
+    p: float
+    rng: random.Random
+    method: str
+    pattern: re.Pattern[str]
+    statuses: tuple[int, ...]
+    retry_after: float
+
+
+@dataclass
 class FakeInteraction:
     """A slash command or autocompletion the fake sent, and how the bot answered it."""
 
@@ -96,6 +110,19 @@ def error_response(status: int, code: int, message: str) -> web.Response:
     return json_response({"message": message, "code": code}, status=status)
 
 
+def _rate_limited(message: str, retry_after: float | None) -> web.Response:
+    """A 429 discord.py retries: a `Via` header and a JSON retry_after."""
+    return json_response(
+        {"message": message, "retry_after": retry_after, "global": False},
+        status=429,
+        headers={
+            "Via": "1.1 google",
+            "Retry-After": str(retry_after),
+            "X-RateLimit-Scope": "user",
+        },
+    )
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
@@ -125,6 +152,7 @@ class FakeDiscord:
         self.identifies: list[dict[str, Any]] = []
         self.gateway_queries: list[dict[str, str]] = []
         self._failures: list[Failure] = []
+        self._rate: FailureRate | None = None
         self._ids = itertools.count(1500000000000000001)
         self._seq = 0
         self._sockets: set[web.WebSocketResponse] = set()
@@ -217,6 +245,28 @@ class FakeDiscord:
             Failure(
                 method, re.compile(path), 429, 0, "You are being rate limited.", retry_after, times
             )
+        )
+
+    def fail_rate(
+        self,
+        p: float,
+        seed: int = 0,
+        *,
+        method: str = "POST",
+        path: str = r"/channels/\d+/messages",
+        statuses: tuple[int, ...] = (500,),
+        retry_after: float = 0.1,
+    ) -> None:
+        """A share `p` of requests to (method, path regex) fail, reproducibly per `seed`.
+
+        Each failure answers one of `statuses`, picked at random: 429 is a rate limit that
+        discord.py waits out (`retry_after` seconds) and retries; any other status is an
+        error answer. Scripted `fail_next()` failures come first. `p=0` turns it off.
+        """
+        self._rate = (
+            FailureRate(p, random.Random(seed), method, re.compile(path), statuses, retry_after)
+            if p > 0
+            else None
         )
 
     def deny_channel(self, channel_id: str) -> None:
@@ -433,20 +483,19 @@ class FakeDiscord:
                 continue
             failure.times -= 1
             if failure.status == 429:
-                return json_response(
-                    {
-                        "message": failure.message,
-                        "retry_after": failure.retry_after,
-                        "global": False,
-                    },
-                    status=429,
-                    headers={
-                        "Via": "1.1 google",
-                        "Retry-After": str(failure.retry_after),
-                        "X-RateLimit-Scope": "user",
-                    },
-                )
+                return _rate_limited(failure.message, failure.retry_after)
             return error_response(failure.status, failure.code, failure.message)
+        rate = self._rate
+        if (
+            rate is not None
+            and rate.method == call.method
+            and rate.pattern.fullmatch(call.path)
+            and rate.rng.random() < rate.p
+        ):
+            status = rate.rng.choice(rate.statuses)
+            if status == 429:
+                return _rate_limited("You are being rate limited.", rate.retry_after)
+            return error_response(status, 0, f"{status} error")
         return None
 
     @staticmethod
