@@ -121,6 +121,13 @@ def _status(
                 return DistanceStatus.OTHER
         return status
     if any(h.entry == WEAPON for h in before):
+        # "shelling hit Kharkiv, just 30 km from the border": the place's distance, not a range.
+        if (
+            after
+            and after[0].start - num_end <= 3
+            and _CUE_CATEGORIES.get(after[0].entry) is (DistanceStatus.GEOGRAPHIC)
+        ):
+            return DistanceStatus.GEOGRAPHIC
         return DistanceStatus.TECHNICAL
     for hit in after:
         if hit.entry in _CUE_CATEGORIES:

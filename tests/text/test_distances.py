@@ -104,6 +104,8 @@ def test_no_seed_but_001_has_a_permitted_distance(lexicons: Lexicons) -> None:
         ("Belgorod lies about 40 mi north of Kharkiv.", 40, "mi", 64.4, G),
         ("The town is 30 kilometers from the border.", 30, "km", 30.0, G),
         ("Sumy sits just ten miles away from the frontier.", 10, "mi", 16.1, G),
+        ("Shelling hit Vovchansk, just 5 km from the border.", 5, "km", 5.0, G),
+        ("Washington widened the zone for Kyiv's strikes to 90 miles.", 90, "mi", 144.8, P),
         ("Ukrainian forces seized 1,000 square kilometres in Kursk.", 1000, "km", 1000.0, A),
         ("Troops took 400 miles of territory in a week.", 400, "mi", 643.7, A),
         ("Officials urged Washington to allow strikes 500 km deep.", 500, "km", 500.0, OTHER),
