@@ -87,9 +87,9 @@ class Deliverer:
         since = self.clock() - timedelta(minutes=1)
         recent = self._sent_since(platform, workspace, chan, since)
         room = max(0, self.burst_limit - recent)
-        fold = (
-            [d for d in rows if d.kind is DeliveryKind.IMMEDIATE][room:] if room < len(rows) else []
-        )
+        # Follow-ups count too: one story picked up by thirty outlets is a flood as well.
+        foldable = (DeliveryKind.IMMEDIATE, DeliveryKind.FOLLOWUP)
+        fold = [d for d in rows if d.kind in foldable][room:] if room < len(rows) else []
         fold_ids = {d.id for d in fold}
         for d in rows:
             if d.id in fold_ids:
