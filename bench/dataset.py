@@ -62,24 +62,24 @@ def _made_up_words(rng: random.Random, count: int) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
-    """Words and their cumulative weights (rank-based, Zipf-like)."""
+    """Words by rank, and a bag holding each about K / rank^1.05 times (Zipf-like)."""
 
     words: tuple[str, ...]
-    cum_weights: tuple[float, ...]
+    bag: tuple[str, ...]
 
     @classmethod
     def build(cls, rng: random.Random, rare: int = 4000) -> Vocabulary:
         words = list(dict.fromkeys([*COMMON, *NEWS, *_made_up_words(rng, rare)]))
-        weights = [1.0 / (rank + 1) ** 1.05 for rank in range(len(words))]
-        total = 0.0
-        cum = []
-        for w in weights:
-            total += w
-            cum.append(total)
-        return cls(tuple(words), tuple(cum))
+        scale = len(words) ** 1.05  # the rarest word goes in the bag once
+        bag = [
+            word
+            for rank, word in enumerate(words, start=1)
+            for _ in range(max(1, round(scale / rank**1.05)))
+        ]
+        return cls(tuple(words), tuple(bag))
 
     def sample(self, rng: random.Random, k: int) -> list[str]:
-        return rng.choices(self.words, cum_weights=self.cum_weights, k=k)
+        return rng.choices(self.bag, k=k)
 
 
 def source_name(i: int) -> str:
