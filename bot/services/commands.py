@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from bot.domain.commands import CommandRequest
@@ -41,6 +42,20 @@ def _fmt_date(d: Any) -> str:
     return d.date().isoformat() if d is not None else "undated"
 
 
+def _text(value: str) -> str:
+    # JSON lets a chat payload carry lone surrogates, which SQLite cannot store or compare.
+    return value.encode("utf-8", "replace").decode("utf-8")
+
+
+def _valid_text(request: CommandRequest) -> CommandRequest:
+    return replace(
+        request,
+        name=_text(request.name or ""),
+        args=_text(request.args or ""),
+        options={k: _text(str(v)) for k, v in request.options.items()},
+    )
+
+
 class CommandService:
     """Implements `CommandHandler` over a built App (storage, rule book, clock)."""
 
@@ -52,6 +67,7 @@ class CommandService:
 
     async def handle(self, request: CommandRequest) -> Reply:
         """Run one command; user mistakes come back as one sentence and the usage line."""
+        request = _valid_text(request)
         name = (request.name or "help").strip().lower()
         handler = self._handlers.get(name)
         if handler is None:
@@ -173,6 +189,8 @@ class CommandService:
             elif ":" in target and target.split(":", 1)[0] in ("rule", "tag"):
                 k, selector = target.split(":", 1)
                 kind = SelectorKind(k)
+                if not selector.strip():
+                    raise UsageError(f"Say which {k}, like {k}:name, or all.")
             else:
                 ids = {r.id for r in self._loaded_rules()}
                 kind = SelectorKind.RULE if target in ids else SelectorKind.TAG
