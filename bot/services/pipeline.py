@@ -69,7 +69,16 @@ class Pipeline:
         return out
 
     def process_one(self, draft: ArticleDraft) -> Processed:
-        """Store one draft and, when it is new, run it through the rules."""
+        """Store one draft and, when it is new, run it through the rules.
+
+        The article, its analysis, story, alerts and queued deliveries commit together: a
+        process killed midway leaves no stored article without its alerts, so the next
+        fetch handles the article again.
+        """
+        with self.storage.atomic():
+            return self._process_one(draft)
+
+    def _process_one(self, draft: ArticleDraft) -> Processed:
         now = self.clock()
         article = self.storage.articles.add(draft, fetched=now)
         if article is None:

@@ -75,10 +75,12 @@ class Poller:
             elif res.status is FetchStatus.NOT_MODIFIED:
                 report.not_modified.append(state.name)
             new_state = self._reschedule(state, res, self._clock())
-            self._sources.save_state(new_state)
             if res.drafts:
                 report.drafts += len(res.drafts)
                 await self._process(res.drafts)
+            # Saved once the drafts are handled: a process killed in between keeps the old
+            # validators, so the next poll fetches the body again instead of a 304.
+            self._sources.save_state(new_state)
         return report
 
     async def _poll_one(self, state: SourceState) -> FetchResult:

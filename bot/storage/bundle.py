@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +58,10 @@ class Storage:
             quotes=SqliteQuoteStore(db),
             meta=SqliteMetaStore(db),
         )
+
+    def atomic(self) -> AbstractContextManager[Database]:
+        """One transaction over every store: all of its writes commit, or none (nestable)."""
+        return self.db.atomic()
 
     def close(self) -> None:
         """Close the connection (WAL is checkpointed by SQLite on the last close)."""
