@@ -82,6 +82,11 @@ class Vocabulary:
         return rng.choices(self.bag, k=k)
 
 
+def vocabulary(seed: int = SEED) -> Vocabulary:
+    """The vocabulary `generate_drafts(n, seed=seed)` writes its articles with."""
+    return Vocabulary.build(random.Random(seed))
+
+
 def source_name(i: int) -> str:
     """The name of the i-th synthetic source."""
     return f"wire-{i:02d}"
@@ -90,7 +95,7 @@ def source_name(i: int) -> str:
 def generate_drafts(n: int, *, seed: int = SEED) -> Iterator[ArticleDraft]:
     """N distinct synthetic article drafts, deterministic for a given seed."""
     rng = random.Random(seed)
-    vocab = Vocabulary.build(rng)
+    vocab = Vocabulary.build(rng)  # first use of rng, so vocabulary(seed) is the same
     for i in range(n):
         title_words = vocab.sample(rng, rng.randint(6, 11))
         title = " ".join(title_words).capitalize()
