@@ -48,6 +48,8 @@ def run_lookup(
     Raises:
         QueryError: a filter value is invalid or nothing is left to search for.
     """
+    # Lone surrogates (from JSON payloads or undecodable argv bytes) cannot reach SQLite.
+    query = query.encode("utf-8", "replace").decode("utf-8")
     text, filters = parse_filters(query)
     source = filters.get("source", source)
     since = _since(filters["since"]) if "since" in filters else None
