@@ -29,12 +29,14 @@ sources and the shipped rules only. ratio = baseline peak / our peak (bigger is 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
 import random
 import re
 import shutil
 import signal
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -86,27 +88,22 @@ def articles_db(target: Path, n: int) -> tuple[float, bool]:
     """A database with `n` articles at `target`; (seconds spent, whether it was cached)."""
     from bench import dataset
 
-    code = b"".join(
-        p.read_bytes()
-        for p in (
-            Path(dataset.__file__),
-            ROOT / "bot" / "storage" / "schema.py",
-            ROOT / "bot" / "storage" / "articles.py",
-            ROOT / "bot" / "storage" / "dedupe.py",
-        )
-        if p.exists()
+    # The file depends on the generator and on the storage code (schema, keys, indexes).
+    code = Path(dataset.__file__).read_bytes() + b"".join(
+        p.read_bytes() for p in sorted((ROOT / "bot" / "storage").rglob("*.py"))
     )
     key = hashlib.sha256(code).hexdigest()[:16]
     cache = Path(tempfile.gettempdir()) / "redline-bench" / f"articles-{n}-{key}.db"
     start = time.perf_counter()
     if not cache.exists():
         cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_suffix(".partial")
-        for stale in cache.parent.glob(partial.name + "*"):
-            stale.unlink()
+        for stale in cache.parent.glob(f"articles-{n}-*"):
+            stale.unlink(missing_ok=True)  # built by older code, or left by a broken run
+        partial = cache.with_name(f"{cache.stem}.{os.getpid()}.partial")
         dataset.build_articles_db(partial, n)
-        for suffix in ("-wal", "-shm"):
-            Path(str(partial) + suffix).unlink(missing_ok=True)
+        with contextlib.closing(sqlite3.connect(partial)) as con:
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # one self-contained file
+            con.execute("PRAGMA journal_mode=DELETE")
         partial.rename(cache)
         cached = False
     else:
@@ -461,6 +458,10 @@ def run(quick: bool = False) -> list[Result]:
         "rss_mid_quarter_mb": round(mid, 1),
         "rss_last_quarter_mb": round(last, 1),
         "samples": len(ours.samples),
+        "rss_by_tenth_mb": [
+            round(_mean(ours.samples, t0, span, k / 10, (k + 1) / 10 + 0.01 * (k == 9)), 1)
+            for k in range(10)
+        ],
         "startup_to_first_poll_s": round(startup, 1),
         "feed_requests": feeds.requests,
         "feed_304s": feeds.not_modified,
