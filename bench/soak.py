@@ -640,11 +640,7 @@ async def soak(opt: Options) -> int:
         total_s = time.monotonic() - started
         table = Table("figure", "value", title="Redline soak")
         rows = [
-            (
-                "command",
-                f"python -m bench.soak --feeds {opt.feeds} --minutes {opt.minutes:g} "
-                f"--failure-rate {opt.failure_rate:g} --seed {opt.seed}",
-            ),
+            ("command", " ".join(["python -m bench.soak", *sys.argv[1:]])),
             (
                 "duration",
                 f"{total_s / 60:.1f} min ({duration / 60:g} feeding, drain {drain_s:.0f}s)",
