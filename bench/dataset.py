@@ -124,7 +124,7 @@ def build_articles_db(path: Path, n: int) -> None:
         remaining = n
         while remaining > 0:
             size = min(BATCH, remaining)
-            with storage.db.atomic():
+            with storage.atomic():
                 for _ in range(size):
                     storage.articles.add(next(drafts), fetched=fetched)
             remaining -= size
