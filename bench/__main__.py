@@ -70,7 +70,8 @@ def table(results: list[Result]) -> Table:
 )
 def main(names: tuple[str, ...], quick: bool, out: Path) -> None:
     """Run Redline's benchmarks; every figure is a ratio against a same-run baseline."""
-    console = Console()
+    # A file or pipe gets a table wide enough to read, not the 80-column default.
+    console = Console(width=None if sys.stdout.isatty() else 150)
     chosen = names or BENCHMARKS
     results: list[Result] = []
     failed: list[str] = []

@@ -189,29 +189,47 @@ class SqliteArticleStore:
         where = where.replace("WHERE", "AND", 1)
         fts = "articles_fts_exact" if compiled.has_prefix else "articles_fts"
         bm25 = f"bm25({fts}, {TITLE_WEIGHT}, 1.0)"
-        sql = f"""
-            SELECT a.*, -{bm25} AS score, snippet({fts}, -1, ?, ?, ?, 24) AS snip
-            FROM {fts} JOIN articles a ON a.id = {fts}.rowid
-            WHERE {fts} MATCH ? {where}
-            ORDER BY {bm25}, a.at DESC
-            LIMIT ?
-        """
-        args = [
-            HIGHLIGHT_START,
-            HIGHLIGHT_END,
-            ELLIPSIS,
-            compiled.expression,
-            *params,
-            _clamp(limit),
-        ]
+        # Two steps, so that a common word's thousands of matches are ranked from the index
+        # alone: first the best ids (joining articles only when a filter needs it), then the
+        # rows and snippets of those few.
+        if where:
+            rank_sql = f"""
+                SELECT {fts}.rowid AS id, {bm25} AS r FROM {fts}
+                JOIN articles a ON a.id = {fts}.rowid
+                WHERE {fts} MATCH ? {where}
+                ORDER BY r, a.at DESC LIMIT ?
+            """
+        else:
+            rank_sql = f"""
+                SELECT rowid AS id, {bm25} AS r FROM {fts}
+                WHERE {fts} MATCH ? ORDER BY r, rowid DESC LIMIT ?
+            """
         try:
-            rows = list(self._db.query(sql, args))
+            ranked = [
+                (int(r["id"]), float(r["r"]))
+                for r in self._db.query(rank_sql, [compiled.expression, *params, _clamp(limit)])
+            ]
+            if not ranked:
+                return []
+            marks = ",".join("?" * len(ranked))
+            rows = {
+                int(r["id"]): r
+                for r in self._db.query(
+                    f"""
+                    SELECT a.*, snippet({fts}, -1, ?, ?, ?, 24) AS snip
+                    FROM {fts} JOIN articles a ON a.id = {fts}.rowid
+                    WHERE {fts} MATCH ? AND {fts}.rowid IN ({marks})
+                    """,
+                    [HIGHLIGHT_START, HIGHLIGHT_END, ELLIPSIS, compiled.expression]
+                    + [i for i, _ in ranked],
+                )
+            }
         except sqlite3.OperationalError as e:
             # fts_query only emits quoted strings and its own operators; reaching this means
             # a case it does not know, which the user should see as one sentence.
             log.warning("search %r (match %r) failed: %s", query[:200], compiled.expression, e)
             raise QueryError("That search could not be run; try plain words.") from e
-        return [SearchHit(_article(r), float(r["score"]), r["snip"]) for r in rows]
+        return [SearchHit(_article(rows[i]), -r, rows[i]["snip"]) for i, r in ranked if i in rows]
 
     @staticmethod
     def _filters(
