@@ -24,7 +24,7 @@ from rich.table import Table
 
 from bench.common import Result
 
-BENCHMARKS = ("match", "poll", "lookup", "latency", "memory")
+BENCHMARKS = ("match", "stories", "poll", "lookup", "latency", "memory")
 RESULTS = Path(__file__).with_name("results.json")
 
 

@@ -23,6 +23,7 @@ QUOTE_SHINGLE = 5  # words per quote shingle
 BODY_SHINGLE = 4  # words per body shingle for the near-duplicate MinHash
 NUM_PERM = 128
 MINHASH_SEED = 1  # fixed: stored hash values are only comparable under the same seed
+MINHASH_SCHEME = "affine32"  # ... and the same hashing scheme (datasketch's, named)
 # Lexicons whose entries are the entities a story is about.
 ENTITY_LEXICONS = ("people", "places", "governments")
 FACTUALITY_LEXICON = "factuality"
@@ -32,6 +33,11 @@ _GENERIC_DISTANCES = frozenset({DistanceStatus.TECHNICAL, DistanceStatus.GEOGRAP
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 # A number written in digits and the word right after it ("150 people", "100km", "2.3 billion").
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s?(%|[^\W\d_]+)")
+# Words after a number that say nothing about what it counts ("5 to 7", "12 on Monday").
+_NOT_UNITS = frozenset(
+    "a an and are as at be but by for from if in into is it of on or per than that the "
+    "then to was were with".split()
+)
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 
 
@@ -119,7 +125,7 @@ def minhash_values(words: list[str]) -> tuple[int, ...]:
     # story assignment should pay.
     from datasketch import MinHash
 
-    mh = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED)
+    mh = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
     mh.update_batch([g.encode("utf-8") for g in grams])
     return tuple(int(v) for v in mh.hashvalues)
 
@@ -197,7 +203,7 @@ def _numbers(analysis: Analysis) -> tuple[set[str], set[str]]:
         taken.append((d.start, d.end))
         (generic if d.status in _GENERIC_DISTANCES else event).add(f"{round(d.km):d} km")
     for m in _NUMBER.finditer(analysis.text):
-        if any(a <= m.start() < b for a, b in taken):
+        if any(a <= m.start() < b for a, b in taken) or m.group(3).casefold() in _NOT_UNITS:
             continue
         event.add(_number_key(m.group(1), m.group(2), m.group(3)))
     return event, generic - event

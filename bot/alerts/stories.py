@@ -10,8 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
 
 from bot.alerts.fingerprint import (
+    MINHASH_SCHEME,
+    MINHASH_SEED,
+    NUM_PERM,
     QUOTE_SHINGLE,
     StoryFingerprint,
     fingerprint,
@@ -36,6 +42,13 @@ MIN_SHARED_ENTITIES = 3
 MIN_ENTITY_JACCARD = 0.5
 MIN_NUMBER_SCORE = 1.5  # shared numbers: 1 each, 0.5 for a generic distance on both sides
 GENERIC_WEIGHT = 0.5
+
+# MinHash LSH banding: 32 bands of 4 values find a pair at Jaccard 0.6 with p ~ 0.99, at
+# 0.5 with p ~ 0.87; each candidate is then judged on the full MinHash.
+LSH_BANDS, LSH_ROWS = 32, 4
+
+# A quote 5-gram or number held by articles of more stories than this is commonplace.
+MAX_FEATURE_STORIES = 25
 
 PRUNE_EVERY = 500  # assignments between automatic prunes of articles far behind the newest
 
@@ -75,9 +88,13 @@ def shared_numbers(a: StoryFingerprint, b: StoryFingerprint) -> tuple[set[str], 
     return shared, score
 
 
-def _judge(a: StoryFingerprint, b: StoryFingerprint) -> tuple[int, str]:
-    """(strength, reason); strength 0 means not the same event."""
-    similarity = minhash_similarity(a.minhash, b.minhash)
+def _judge(
+    a: StoryFingerprint, b: StoryFingerprint, similarity: float | None = None
+) -> tuple[int, str]:
+    """(strength, reason); strength 0 means not the same event. `similarity` is the two
+    MinHashes' estimated Jaccard when the caller has it already."""
+    if similarity is None:
+        similarity = minhash_similarity(a.minhash, b.minhash)
     if similarity >= NEAR_DUPLICATE:
         return _DUPLICATE, f"near-duplicate text ({similarity:.0%} of shingles alike)"
     entities = set(a.entities) & set(b.entities)
@@ -121,22 +138,127 @@ def same_story(
 
 @dataclass(frozen=True, slots=True)
 class _Member:
+    key: int
     story_id: str
     ref: str
     fingerprint: StoryFingerprint
     when: datetime | None
+    hashes: Any = None  # the MinHash as a numpy array, compared in one step
+
+
+class _Candidates:
+    """Which remembered articles could be of one story with a new one, without comparing
+    it to all of them. `_judge` only ties articles that are near-duplicates (found by
+    MinHash LSH banding), that share a quoted run of words (two or more quote 5-grams), or
+    that share numbers worth MIN_NUMBER_SCORE (two or more numbers).
+
+    A quote 5-gram or number found in more than MAX_FEATURE_STORIES different stories
+    ("3 people", a stock phrase) says nothing about which event an article reports, so it
+    does not make candidates; one big story told by many outlets keeps its features.
+    """
+
+    def __init__(self) -> None:
+        # feature -> {key: story id} of the remembered articles holding it
+        self._by_feature: dict[str, dict[int, str]] = {}
+        # feature -> {story id: how many of its articles hold it}
+        self._stories: dict[str, dict[str, int]] = {}
+        self._lsh: Any = None  # datasketch.MinHashLSH, made on first use
+
+    @staticmethod
+    def _features(fp: StoryFingerprint) -> tuple[set[str], set[str]]:
+        quotes = {"q:" + g for g in fp.quote_shingles}
+        numbers = {"n:" + n for n in fp.numbers} | {"n:" + n for n in fp.generic_numbers}
+        return quotes, numbers
+
+    @staticmethod
+    def _minhash(fp: StoryFingerprint) -> Any:
+        from datasketch import LeanMinHash  # the package import pulls in scipy: load lazily
+
+        return LeanMinHash(seed=MINHASH_SEED, hashvalues=fp.minhash, scheme=MINHASH_SCHEME)
+
+    def _index(self) -> Any:
+        if self._lsh is None:
+            from datasketch import MinHashLSH
+
+            self._lsh = MinHashLSH(num_perm=NUM_PERM, params=(LSH_BANDS, LSH_ROWS))
+        return self._lsh
+
+    def add(self, key: int, story_id: str, fp: StoryFingerprint) -> None:
+        for features in self._features(fp):
+            for feature in features:
+                self._by_feature.setdefault(feature, {})[key] = story_id
+                counts = self._stories.setdefault(feature, {})
+                counts[story_id] = counts.get(story_id, 0) + 1
+        if len(fp.minhash) == NUM_PERM:
+            self._index().insert(key, self._minhash(fp), check_duplication=False)
+
+    def remove(self, key: int, fp: StoryFingerprint) -> None:
+        for features in self._features(fp):
+            for feature in features:
+                holders = self._by_feature.get(feature)
+                if holders is None or key not in holders:
+                    continue
+                story_id = holders.pop(key)
+                counts = self._stories[feature]
+                counts[story_id] -= 1
+                if not counts[story_id]:
+                    del counts[story_id]
+                if not holders:
+                    del self._by_feature[feature]
+                    del self._stories[feature]
+        if len(fp.minhash) == NUM_PERM and self._lsh is not None:
+            self._lsh.remove(key)
+
+    def _sharing_two(self, features: set[str]) -> set[int]:
+        """Keys that hold at least two of the distinctive `features`."""
+        once: set[int] = set()
+        twice: set[int] = set()
+        for feature in features:
+            holders = self._by_feature.get(feature)
+            if not holders or len(self._stories[feature]) > MAX_FEATURE_STORIES:
+                continue
+            keys = holders.keys()
+            twice |= once & keys
+            once |= keys
+        return twice
+
+    def of(self, fp: StoryFingerprint) -> set[int]:
+        quotes, numbers = self._features(fp)
+        out = self._sharing_two(quotes) | self._sharing_two(numbers)
+        if len(fp.minhash) == NUM_PERM and self._lsh is not None:
+            out.update(self._lsh.query(self._minhash(fp)))
+        return out
+
+
+def _hashes(fp: StoryFingerprint) -> Any:
+    return np.asarray(fp.minhash, dtype=np.uint64) if len(fp.minhash) == NUM_PERM else None
 
 
 class StoryClusterer:
-    """Assigns articles to stories in memory; seed it from storage with `add_existing`."""
+    """Assigns articles to stories in memory; seed it from storage with `add_existing`.
+
+    A new article is judged only against the remembered articles that share a quote, a
+    number or near-duplicate text with it (see `_Candidates`), so the cost of assigning
+    one grows with the size of its story, not with how many articles the window holds.
+    """
 
     def __init__(self, window_days: float = 3.0) -> None:
         self.window = timedelta(days=window_days)
-        self._members: list[_Member] = []
+        self._members: dict[int, _Member] = {}  # in arrival order
+        self._candidates = _Candidates()
+        self._next_key = 0
         self._story_of: dict[str, str] = {}
         self._reasons: dict[str, str] = {}
         self._latest: datetime | None = None
         self._since_prune = 0
+
+    def _remember(
+        self, story_id: str, ref: str, fp: StoryFingerprint, when: datetime | None
+    ) -> None:
+        key = self._next_key
+        self._next_key += 1
+        self._members[key] = _Member(key, story_id, ref, fp, when, _hashes(fp))
+        self._candidates.add(key, story_id, fp)
 
     def add_existing(
         self,
@@ -148,7 +270,7 @@ class StoryClusterer:
     ) -> None:
         """Remember a stored story (or one more of its articles) so new articles can join it."""
         member_ref = ref if ref is not None else story_id
-        self._members.append(_Member(story_id, member_ref, fingerprint, when))
+        self._remember(story_id, member_ref, fingerprint, when)
         self._story_of.setdefault(member_ref, story_id)
 
     def assign(self, ref: str, analysis: Analysis, when: datetime | None) -> str:
@@ -160,26 +282,35 @@ class StoryClusterer:
         known = self._story_of.get(ref)
         if known is not None:
             return known  # the same article seen again stays where it is
-        best: tuple[int, float, _Member, str] | None = None
-        for member in self._members:
+        best: tuple[int, float, int, _Member, str] | None = None
+        hashes = _hashes(fp)
+        for key in self._candidates.of(fp):
+            member = self._members[key]
             if _apart(when, member.when, self.window):
                 continue
-            strength, reason = _judge(fp, member.fingerprint)
+            similarity = (
+                0.0
+                if hashes is None or member.hashes is None
+                else int(np.count_nonzero(hashes == member.hashes)) / NUM_PERM
+            )
+            strength, reason = _judge(fp, member.fingerprint, similarity)
             if strength == 0:
                 continue
-            # Prefer the strongest tie, then the closest in time (undated counts as far).
+            # Prefer the strongest tie, then the closest in time (undated counts as far),
+            # then the earliest remembered.
             gap = (
                 abs(when - member.when).total_seconds()
                 if when is not None and member.when is not None
                 else float("inf")
             )
-            if best is None or (strength, -gap) > (best[0], -best[1]):
-                best = (strength, gap, member, reason)
+            rank = (strength, -gap, -key)
+            if best is None or rank > (best[0], -best[1], -best[2]):
+                best = (strength, gap, key, member, reason)
         if best is None:
             story_id, reason = ref, "first article of a new story"
         else:
-            story_id, reason = best[2].story_id, f"{best[3]} (with {best[2].ref})"
-        self._members.append(_Member(story_id, ref, fp, when))
+            story_id, reason = best[3].story_id, f"{best[4]} (with {best[3].ref})"
+        self._remember(story_id, ref, fp, when)
         self._story_of[ref] = story_id
         self._reasons[ref] = reason
         self._auto_prune(when)
@@ -206,7 +337,7 @@ class StoryClusterer:
     def stories(self) -> dict[str, list[str]]:
         """Every story id with the refs of its articles, in the order they arrived."""
         out: dict[str, list[str]] = {}
-        for member in self._members:
+        for member in self._members.values():
             refs = out.setdefault(member.story_id, [])
             if member.ref not in refs:
                 refs.append(member.ref)
@@ -218,11 +349,12 @@ class StoryClusterer:
         Returns how many were forgotten; `story_of` and `reason` forget them too.
         """
         cutoff = now - self.window
-        keep = [m for m in self._members if m.when is None or m.when >= cutoff]
-        gone = {m.ref for m in self._members} - {m.ref for m in keep}
-        for ref in gone:
+        old = [m for m in self._members.values() if m.when is not None and m.when < cutoff]
+        for member in old:
+            del self._members[member.key]
+            self._candidates.remove(member.key, member.fingerprint)
+        kept = {m.ref for m in self._members.values()}
+        for ref in {m.ref for m in old} - kept:
             self._story_of.pop(ref, None)
             self._reasons.pop(ref, None)
-        dropped = len(self._members) - len(keep)
-        self._members = keep
-        return dropped
+        return len(old)

@@ -227,3 +227,132 @@ def test_shared_quote_run_is_the_longest_common_quoted_sequence() -> None:
     b = fp("he said " + first_ten, "about the winter and the energy grid today")
     assert " ".join(shared_quote_run(a, b)) == first_ten
     assert shared_quote_run(a, fp("nothing in common here at all today")) == []
+
+
+def _brute_force_assign(
+    remembered: list[tuple[str, StoryFingerprint, datetime | None]],
+    fp: StoryFingerprint,
+    when: datetime | None,
+) -> str | None:
+    """The story a new article joins when it is judged against every remembered article:
+    the reference the indexed clusterer must agree with."""
+    from bot.alerts import stories
+
+    best: tuple[int, float, int] | None = None
+    story: str | None = None
+    for i, (story_id, other, other_when) in enumerate(remembered):
+        if stories._apart(when, other_when, timedelta(days=3)):
+            continue
+        strength, _ = stories._judge(fp, other)
+        if strength == 0:
+            continue
+        gap = (
+            abs(when - other_when).total_seconds()
+            if when is not None and other_when is not None
+            else float("inf")
+        )
+        rank = (strength, -gap, -i)
+        if best is None or rank > best:
+            best, story = rank, story_id
+    return story
+
+
+def test_indexed_clusterer_agrees_with_judging_every_article() -> None:
+    """Candidates come from shared quotes, numbers and MinHash bands; over a crowd of
+    articles that tie in all those ways, the result equals judging every pair."""
+    import random
+
+    from bot.alerts.fingerprint import NUM_PERM
+
+    rng = random.Random(7)
+    base_hashes = [[rng.randrange(1, 2**32) for _ in range(NUM_PERM)] for _ in range(6)]
+    people = [f"people:Person {i}" for i in range(8)]
+    places = [f"places:Place {i}" for i in range(8)]
+    # Forty events, each with its own quote and figures, so that no quote or number is
+    # commonplace (held by more than MAX_FEATURE_STORIES stories) and every tie counts.
+    quotes = [f"we will hold the line at river number {i}" for i in range(40)]
+
+    def make() -> StoryFingerprint:
+        from bot.alerts.fingerprint import normalise_words, shingles
+
+        event = rng.randrange(40)
+        kind = rng.random()
+        minhash = [rng.randrange(1, 2**32) for _ in range(NUM_PERM)]
+        if kind < 0.3:  # a syndicated copy of one of a few wire texts, lightly edited
+            src = base_hashes[rng.randrange(len(base_hashes))]
+            keep = rng.uniform(0.45, 0.95)
+            minhash = [h if rng.random() < keep else m for h, m in zip(src, minhash, strict=True)]
+        grams: set[str] = set()
+        if rng.random() < 0.3:
+            grams = set(shingles(normalise_words(quotes[event]), 5))
+        return StoryFingerprint(
+            quote_shingles=tuple(sorted(grams)),
+            entities=tuple(sorted(set(rng.sample(people, 3) + rng.sample(places, 2)))),
+            numbers=tuple(
+                sorted({f"{event} km", f"{event + rng.randrange(2)} people", f"{event} day"})
+            ),
+            minhash=tuple(minhash),
+        )
+
+    clusterer = StoryClusterer(window_days=3.0)
+    remembered: list[tuple[str, StoryFingerprint, datetime | None]] = []
+    joined = 0
+    for i in range(400):
+        fp = make()
+        when = None if i % 17 == 0 else TUESDAY + timedelta(hours=rng.randrange(0, 24 * 8))
+        expected_story = _brute_force_assign(remembered, fp, when)
+        got = clusterer.assign_fingerprint(f"a{i}", fp, when)
+        assert got == (expected_story or f"a{i}"), i
+        joined += expected_story is not None
+        remembered.append((got, fp, when))
+    # The crowd exercised every way of joining, not only new stories.
+    assert 50 < joined < 390
+
+
+def test_a_new_article_is_judged_only_against_articles_it_shares_something_with() -> None:
+    from bot.alerts import stories
+    from bot.alerts.fingerprint import NUM_PERM
+
+    def fp(i: int, minhash: list[int] | None = None) -> StoryFingerprint:
+        return StoryFingerprint(
+            entities=("people:A", "people:B", "places:C"),
+            numbers=(f"{i} km",),
+            minhash=tuple(minhash or [(i * 7919 + j * 104729) % 2**32 for j in range(NUM_PERM)]),
+        )
+
+    clusterer = StoryClusterer()
+    for i in range(2000):
+        clusterer.assign_fingerprint(f"a{i}", fp(i), TUESDAY)
+    candidates = clusterer._candidates.of(fp(1234))
+    assert candidates == {1234}  # the one article with the same number
+    copy = list(fp(99999).minhash)
+    copy[: int(NUM_PERM * 0.8)] = fp(42).minhash[: int(NUM_PERM * 0.8)]
+    assert 42 in clusterer._candidates.of(fp(99999, copy))  # near-duplicate text, via LSH
+    assert clusterer.prune(TUESDAY + timedelta(days=4)) == 2000
+    assert clusterer._candidates.of(fp(1234)) == set()
+    assert stories.LSH_BANDS * stories.LSH_ROWS == NUM_PERM
+    # The candidate search asks for two shared quote 5-grams or two shared numbers; the
+    # judge's thresholds must keep needing at least that much.
+    assert stories.MIN_QUOTE_RUN > stories.QUOTE_SHINGLE
+    assert max(1.0, stories.GENERIC_WEIGHT) < stories.MIN_NUMBER_SCORE
+
+
+def test_a_commonplace_number_does_not_make_candidates() -> None:
+    """Two numbers that articles of many unrelated stories share ("3 people", "5 km") say
+    nothing about the event; the same numbers across one big story still do."""
+    from bot.alerts import stories
+
+    common = ("3 people", "5 km")
+    many = stories.MAX_FEATURE_STORIES + 5
+    clusterer = StoryClusterer()
+    for i in range(many):  # unrelated stories: no shared entities, so each stands alone
+        fp = StoryFingerprint(entities=(f"people:P{i}",), numbers=common)
+        assert clusterer.assign_fingerprint(f"u{i}", fp, TUESDAY) == f"u{i}"
+    assert clusterer._candidates.of(StoryFingerprint(numbers=common)) == set()
+
+    clusterer = StoryClusterer()
+    shared = ("people:A", "people:B", "places:C")
+    for i in range(many):  # one story told by many outlets
+        fp = StoryFingerprint(entities=shared, numbers=common)
+        assert clusterer.assign_fingerprint(f"o{i}", fp, TUESDAY) == "o0"
+    assert len(clusterer._candidates.of(StoryFingerprint(numbers=common))) == many
