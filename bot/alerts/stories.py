@@ -8,7 +8,7 @@ topic alone (the same people and places, days apart) is not an event.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -192,7 +192,7 @@ class _Candidates:
         if len(fp.minhash) == NUM_PERM:
             self._index().insert(key, self._minhash(fp), check_duplication=False)
 
-    def remove(self, key: int, fp: StoryFingerprint) -> None:
+    def remove(self, key: int, fp: StoryFingerprint, *, has_minhash: bool) -> None:
         for features in self._features(fp):
             for feature in features:
                 holders = self._by_feature.get(feature)
@@ -206,7 +206,7 @@ class _Candidates:
                 if not holders:
                     del self._by_feature[feature]
                     del self._stories[feature]
-        if len(fp.minhash) == NUM_PERM and self._lsh is not None:
+        if has_minhash and self._lsh is not None:
             self._lsh.remove(key)
 
     def _sharing_two(self, features: set[str]) -> set[int]:
@@ -257,8 +257,11 @@ class StoryClusterer:
     ) -> None:
         key = self._next_key
         self._next_key += 1
-        self._members[key] = _Member(key, story_id, ref, fp, when, _hashes(fp))
         self._candidates.add(key, story_id, fp)
+        hashes = _hashes(fp)
+        if hashes is not None:  # kept once, as a compact array, not as 128 Python ints
+            fp = replace(fp, minhash=())
+        self._members[key] = _Member(key, story_id, ref, fp, when, hashes)
 
     def add_existing(
         self,
@@ -352,7 +355,9 @@ class StoryClusterer:
         old = [m for m in self._members.values() if m.when is not None and m.when < cutoff]
         for member in old:
             del self._members[member.key]
-            self._candidates.remove(member.key, member.fingerprint)
+            self._candidates.remove(
+                member.key, member.fingerprint, has_minhash=member.hashes is not None
+            )
         kept = {m.ref for m in self._members.values()}
         for ref in {m.ref for m in old} - kept:
             self._story_of.pop(ref, None)
