@@ -66,7 +66,27 @@ class Pipeline:
                 out.append(self.process_one(draft))
             except Exception:  # one bad article must not stop the batch
                 log.exception("processing %s from %s failed", draft.url or draft.path, draft.source)
+                kept = self._keep_unprocessed(draft)
+                if kept is not None:
+                    out.append(kept)
         return out
+
+    def _keep_unprocessed(self, draft: ArticleDraft) -> Processed | None:
+        """Store an article whose rules could not run, so it is not lost: `lookup` finds it
+        and `redline replay` can run the rules on it later."""
+        try:
+            article = self.storage.articles.add(draft, fetched=self.clock())
+        except Exception:
+            log.exception("storing %s from %s failed too", draft.url or draft.path, draft.source)
+            return None
+        if article is None:
+            return None
+        log.warning(
+            "article %s from %s is stored without alerts; `redline replay` runs the rules on it",
+            article.id,
+            draft.source,
+        )
+        return Processed(article)
 
     def process_one(self, draft: ArticleDraft) -> Processed:
         """Store one draft and, when it is new, run it through the rules.

@@ -124,3 +124,37 @@ async def test_a_death_before_the_drafts_are_handled_keeps_the_old_validators(
         assert state is not None and state.etag == '"v1"'
     finally:
         storage.close()
+
+
+@pytest.mark.asyncio
+async def test_an_article_whose_rules_fail_is_still_stored_and_the_batch_goes_on(
+    tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    drafts = [
+        d
+        for d in read_articles(ROOT / "seeds", source="seeds")
+        if d.path.endswith(("004_c8a401f571122ff9.txt", "002_fb25c39db1756503.txt"))
+    ]
+    app = _app(tmp_path, clock)
+    try:
+        real = app.pipeline.analyse
+        failing = drafts[0].title
+
+        def analyse(article: Any, lexicons: Any) -> Any:
+            if article.title == failing:
+                raise ValueError("a bug in the analysis")
+            return real(article, lexicons)
+
+        app.pipeline.analyse = analyse  # type: ignore[method-assign]
+        done = await app.pipeline.process(drafts)
+        by_title = {p.article.title: p for p in done if p.article is not None}
+        assert set(by_title) == {d.title for d in drafts}
+        assert by_title[failing].alerts == []  # kept, without alerts
+        assert any(p.alerts for t, p in by_title.items() if t != failing)  # the other went on
+        assert app.storage.articles.count() == 2
+        assert "stored without alerts" in caplog.text
+        again = await app.pipeline.process(drafts)  # and kept once
+        assert [p.article for p in again] == [None, None]
+        assert app.storage.articles.count() == 2
+    finally:
+        app.storage.close()
