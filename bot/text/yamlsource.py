@@ -120,11 +120,15 @@ def load_yaml_with_lines(path: Path) -> tuple[Any, dict[KeyPath, int]]:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise RuleError(f"file is {size} bytes, over the {MAX_BYTES} byte limit", file=name)
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except OSError as e:
         raise RuleError(f"cannot read file: {e.strerror or e}", file=name) from e
     except UnicodeDecodeError as e:
-        raise RuleError("file is not UTF-8 text", file=name) from e
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise RuleError(
+            f"file is not UTF-8 text (byte 0x{raw[e.start]:02x})", file=name, line=line
+        ) from e
     return load_yaml_text(text, name)
 
 

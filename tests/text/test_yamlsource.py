@@ -56,8 +56,8 @@ def test_file_over_limit_is_refused(tmp_path: Path) -> None:
 
 def test_non_utf8_and_missing_files(tmp_path: Path) -> None:
     bad = tmp_path / "latin.yaml"
-    bad.write_bytes(b"a: \xff\xfe\n")
-    with pytest.raises(RuleError, match="UTF-8"):
+    bad.write_bytes(b"a: 1\nb: caf\xe9\n")
+    with pytest.raises(RuleError, match=r"latin.yaml:2: file is not UTF-8 text \(byte 0xe9\)"):
         load_yaml_with_lines(bad)
     with pytest.raises(RuleError, match="cannot read"):
         load_yaml_with_lines(tmp_path / "absent.yaml")
