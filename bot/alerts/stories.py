@@ -8,6 +8,7 @@ topic alone (the same people and places, days apart) is not an event.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,8 +16,6 @@ from typing import Any
 import numpy as np
 
 from bot.alerts.fingerprint import (
-    MINHASH_SCHEME,
-    MINHASH_SEED,
     NUM_PERM,
     QUOTE_SHINGLE,
     StoryFingerprint,
@@ -154,79 +153,97 @@ class _Candidates:
 
     A quote 5-gram or number found in more than MAX_FEATURE_STORIES different stories
     ("3 people", a stock phrase) says nothing about which event an article reports, so it
-    does not make candidates; one big story told by many outlets keeps its features.
+    stops making candidates; one big story told by many outlets keeps its features.
+
+    Features and bands are kept as Python hashes: a collision only adds a candidate that
+    the judge then turns down, and ints cost a fraction of the strings and band values.
     """
 
-    def __init__(self) -> None:
-        # feature -> {key: story id} of the remembered articles holding it
-        self._by_feature: dict[str, dict[int, str]] = {}
-        # feature -> {story id: how many of its articles hold it}
-        self._stories: dict[str, dict[str, int]] = {}
-        self._lsh: Any = None  # datasketch.MinHashLSH, made on first use
+    def __init__(self, story_of: Callable[[int], str]) -> None:
+        self._story_of = story_of
+        self._features: dict[int, list[int]] = {}  # quote 5-gram or number -> keys
+        self._commonplace: set[int] = set()
+        # one LSH band of a MinHash -> its key, or keys once several share it (most bands
+        # belong to one article, and an int costs far less than a list)
+        self._bands: dict[int, int | list[int]] = {}
 
     @staticmethod
-    def _features(fp: StoryFingerprint) -> tuple[set[str], set[str]]:
-        quotes = {"q:" + g for g in fp.quote_shingles}
-        numbers = {"n:" + n for n in fp.numbers} | {"n:" + n for n in fp.generic_numbers}
+    def _feature_hashes(fp: StoryFingerprint) -> tuple[set[int], set[int]]:
+        quotes = {hash(("q", g)) for g in fp.quote_shingles}
+        numbers = {hash(("n", n)) for n in (*fp.numbers, *fp.generic_numbers)}
         return quotes, numbers
 
     @staticmethod
-    def _minhash(fp: StoryFingerprint) -> Any:
-        from datasketch import LeanMinHash  # the package import pulls in scipy: load lazily
+    def _band_hashes(hashes: Any) -> list[int]:
+        if hashes is None:
+            return []
+        return [
+            hash((band, hashes[band * LSH_ROWS : (band + 1) * LSH_ROWS].tobytes()))
+            for band in range(LSH_BANDS)
+        ]
 
-        return LeanMinHash(seed=MINHASH_SEED, hashvalues=fp.minhash, scheme=MINHASH_SCHEME)
-
-    def _index(self) -> Any:
-        if self._lsh is None:
-            from datasketch import MinHashLSH
-
-            self._lsh = MinHashLSH(num_perm=NUM_PERM, params=(LSH_BANDS, LSH_ROWS))
-        return self._lsh
-
-    def add(self, key: int, story_id: str, fp: StoryFingerprint) -> None:
-        for features in self._features(fp):
+    def add(self, key: int, fp: StoryFingerprint, hashes: Any) -> None:
+        for features in self._feature_hashes(fp):
             for feature in features:
-                self._by_feature.setdefault(feature, {})[key] = story_id
-                counts = self._stories.setdefault(feature, {})
-                counts[story_id] = counts.get(story_id, 0) + 1
-        if len(fp.minhash) == NUM_PERM:
-            self._index().insert(key, self._minhash(fp), check_duplication=False)
-
-    def remove(self, key: int, fp: StoryFingerprint, *, has_minhash: bool) -> None:
-        for features in self._features(fp):
-            for feature in features:
-                holders = self._by_feature.get(feature)
-                if holders is None or key not in holders:
+                if feature in self._commonplace:
                     continue
-                story_id = holders.pop(key)
-                counts = self._stories[feature]
-                counts[story_id] -= 1
-                if not counts[story_id]:
-                    del counts[story_id]
-                if not holders:
-                    del self._by_feature[feature]
-                    del self._stories[feature]
-        if has_minhash and self._lsh is not None:
-            self._lsh.remove(key)
+                keys = self._features.setdefault(feature, [])
+                keys.append(key)
+                # Now and then (amortised O(1)), see whether the feature has become common.
+                if (
+                    len(keys) % MAX_FEATURE_STORIES == 1
+                    and len(keys) > MAX_FEATURE_STORIES
+                    and len({self._story_of(k) for k in keys}) > MAX_FEATURE_STORIES
+                ):
+                    self._commonplace.add(feature)
+                    del self._features[feature]
+        for band in self._band_hashes(hashes):
+            held = self._bands.get(band)
+            if held is None:
+                self._bands[band] = key
+            elif isinstance(held, int):
+                self._bands[band] = [held, key]
+            else:
+                held.append(key)
 
-    def _sharing_two(self, features: set[str]) -> set[int]:
-        """Keys that hold at least two of the distinctive `features`."""
+    @staticmethod
+    def _drop(index: dict[int, Any], item: int, key: int) -> None:
+        """Take `key` out of `index[item]` (a key or a list of keys)."""
+        held = index.get(item)
+        if held == key:
+            del index[item]
+        elif isinstance(held, list) and key in held:
+            held.remove(key)
+            if not held:
+                del index[item]
+
+    def remove(self, key: int, fp: StoryFingerprint, hashes: Any) -> None:
+        for features in self._feature_hashes(fp):
+            for feature in features:
+                self._drop(self._features, feature, key)
+        for band in self._band_hashes(hashes):
+            self._drop(self._bands, band, key)
+
+    def _sharing_two(self, features: set[int]) -> set[int]:
+        """Keys that hold at least two of `features` (commonplace ones left out)."""
         once: set[int] = set()
         twice: set[int] = set()
         for feature in features:
-            holders = self._by_feature.get(feature)
-            if not holders or len(self._stories[feature]) > MAX_FEATURE_STORIES:
-                continue
-            keys = holders.keys()
-            twice |= once & keys
-            once |= keys
+            keys = self._features.get(feature)
+            if keys:
+                twice.update(k for k in keys if k in once)
+                once.update(keys)
         return twice
 
-    def of(self, fp: StoryFingerprint) -> set[int]:
-        quotes, numbers = self._features(fp)
+    def of(self, fp: StoryFingerprint, hashes: Any) -> set[int]:
+        quotes, numbers = self._feature_hashes(fp)
         out = self._sharing_two(quotes) | self._sharing_two(numbers)
-        if len(fp.minhash) == NUM_PERM and self._lsh is not None:
-            out.update(self._lsh.query(self._minhash(fp)))
+        for band in self._band_hashes(hashes):
+            held = self._bands.get(band)
+            if isinstance(held, int):
+                out.add(held)
+            elif held:
+                out.update(held)
         return out
 
 
@@ -245,7 +262,7 @@ class StoryClusterer:
     def __init__(self, window_days: float = 3.0) -> None:
         self.window = timedelta(days=window_days)
         self._members: dict[int, _Member] = {}  # in arrival order
-        self._candidates = _Candidates()
+        self._candidates = _Candidates(lambda key: self._members[key].story_id)
         self._next_key = 0
         self._story_of: dict[str, str] = {}
         self._reasons: dict[str, str] = {}
@@ -257,11 +274,11 @@ class StoryClusterer:
     ) -> None:
         key = self._next_key
         self._next_key += 1
-        self._candidates.add(key, story_id, fp)
         hashes = _hashes(fp)
-        if hashes is not None:  # kept once, as a compact array, not as 128 Python ints
-            fp = replace(fp, minhash=())
-        self._members[key] = _Member(key, story_id, ref, fp, when, hashes)
+        # The MinHash is kept once, as a compact array, not as 128 Python ints beside it.
+        kept = replace(fp, minhash=()) if hashes is not None else fp
+        self._members[key] = _Member(key, story_id, ref, kept, when, hashes)
+        self._candidates.add(key, fp, hashes)
 
     def add_existing(
         self,
@@ -287,7 +304,7 @@ class StoryClusterer:
             return known  # the same article seen again stays where it is
         best: tuple[int, float, int, _Member, str] | None = None
         hashes = _hashes(fp)
-        for key in self._candidates.of(fp):
+        for key in self._candidates.of(fp, hashes):
             member = self._members[key]
             if _apart(when, member.when, self.window):
                 continue
@@ -355,9 +372,7 @@ class StoryClusterer:
         old = [m for m in self._members.values() if m.when is not None and m.when < cutoff]
         for member in old:
             del self._members[member.key]
-            self._candidates.remove(
-                member.key, member.fingerprint, has_minhash=member.hashes is not None
-            )
+            self._candidates.remove(member.key, member.fingerprint, member.hashes)
         kept = {m.ref for m in self._members.values()}
         for ref in {m.ref for m in old} - kept:
             self._story_of.pop(ref, None)

@@ -229,6 +229,12 @@ def test_shared_quote_run_is_the_longest_common_quoted_sequence() -> None:
     assert shared_quote_run(a, fp("nothing in common here at all today")) == []
 
 
+def _candidates_of(clusterer: StoryClusterer, fp: StoryFingerprint) -> set[int]:
+    from bot.alerts.stories import _hashes
+
+    return clusterer._candidates.of(fp, _hashes(fp))
+
+
 def _brute_force_assign(
     remembered: list[tuple[str, StoryFingerprint, datetime | None]],
     fp: StoryFingerprint,
@@ -323,13 +329,13 @@ def test_a_new_article_is_judged_only_against_articles_it_shares_something_with(
     clusterer = StoryClusterer()
     for i in range(2000):
         clusterer.assign_fingerprint(f"a{i}", fp(i), TUESDAY)
-    candidates = clusterer._candidates.of(fp(1234))
+    candidates = _candidates_of(clusterer, fp(1234))
     assert candidates == {1234}  # the one article with the same number
     copy = list(fp(99999).minhash)
     copy[: int(NUM_PERM * 0.8)] = fp(42).minhash[: int(NUM_PERM * 0.8)]
-    assert 42 in clusterer._candidates.of(fp(99999, copy))  # near-duplicate text, via LSH
+    assert 42 in _candidates_of(clusterer, fp(99999, copy))  # near-duplicate text, via LSH
     assert clusterer.prune(TUESDAY + timedelta(days=4)) == 2000
-    assert clusterer._candidates.of(fp(1234)) == set()
+    assert _candidates_of(clusterer, fp(1234)) == set()
     assert stories.LSH_BANDS * stories.LSH_ROWS == NUM_PERM
     # The candidate search asks for two shared quote 5-grams or two shared numbers; the
     # judge's thresholds must keep needing at least that much.
@@ -348,11 +354,27 @@ def test_a_commonplace_number_does_not_make_candidates() -> None:
     for i in range(many):  # unrelated stories: no shared entities, so each stands alone
         fp = StoryFingerprint(entities=(f"people:P{i}",), numbers=common)
         assert clusterer.assign_fingerprint(f"u{i}", fp, TUESDAY) == f"u{i}"
-    assert clusterer._candidates.of(StoryFingerprint(numbers=common)) == set()
+    assert _candidates_of(clusterer, StoryFingerprint(numbers=common)) == set()
 
     clusterer = StoryClusterer()
     shared = ("people:A", "people:B", "places:C")
     for i in range(many):  # one story told by many outlets
         fp = StoryFingerprint(entities=shared, numbers=common)
         assert clusterer.assign_fingerprint(f"o{i}", fp, TUESDAY) == "o0"
-    assert len(clusterer._candidates.of(StoryFingerprint(numbers=common))) == many
+    assert len(_candidates_of(clusterer, StoryFingerprint(numbers=common))) == many
+
+
+def test_near_duplicates_sharing_bands_survive_the_pruning_of_one() -> None:
+    from bot.alerts.fingerprint import NUM_PERM
+
+    wire = tuple(range(1000, 1000 + NUM_PERM))
+    copy = (*wire[:-3], 7, 8, 9)
+    clusterer = StoryClusterer(window_days=1.0)
+    old = StoryFingerprint(minhash=wire)
+    new = StoryFingerprint(minhash=copy)
+    assert clusterer.assign_fingerprint("old", old, TUESDAY) == "old"
+    assert clusterer.assign_fingerprint("new", new, TUESDAY + timedelta(hours=20)) == "old"
+    assert clusterer.prune(TUESDAY + timedelta(days=1, hours=12)) == 1  # "old" goes
+    assert _candidates_of(clusterer, StoryFingerprint(minhash=wire)) == {1}  # "new" stays
+    assert clusterer.prune(TUESDAY + timedelta(days=3)) == 1
+    assert clusterer._candidates._bands == {}
