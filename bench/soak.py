@@ -12,8 +12,9 @@ database. After the feeds stop growing the script waits for the outbox to drain,
 bot, and counts, for every item served and every subscribed channel, how many times its
 alert arrived: exactly once is the goal. Lost or duplicated posts exit with status 1.
 
-Rows a killed process left in `sending` are only retried after the outbox lease (five
-minutes), so a run lasts about --minutes plus up to that lease.
+Rows a killed process left in `sending` are retried as soon as the bot starts again (it
+holds the database's run lock, so no one else owns them); the drain wait still allows for
+the outbox lease in case a restart is skipped.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.domain.models import Article, FetchResult, SourceKind, SourceState, utcnow
 from bot.domain.ports import ChatAdapter, ChatPoster, Clock
 from bot.domain.records import SelectorKind
+from bot.runlock import RunLock
 from bot.services.delivery import Deliverer
 from bot.services.pipeline import Pipeline
 from bot.services.polling import Poller
@@ -176,13 +177,20 @@ async def run_forever(app: App, *, stop: asyncio.Event | None = None) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     app.rulebook.reload()
+    lock = RunLock(app.settings.db_path)
     try:
+        lock.acquire()  # a second bot on the same database: one sentence, exit 1
+        # Alone on the database: posts a killed process left half-done go out now, not
+        # after the outbox lease.
+        if released := app.storage.outbox.release_leases():
+            log.info("%d delivery(ies) left unfinished by a previous run are due again", released)
         app.sync_sources()
         for adapter in app.adapters:
             await adapter.start()  # a rejected token is a ConfigError: one sentence, exit 1
             app.posters[adapter.platform] = adapter.poster
     except BaseException:
         await app.close()
+        lock.release()
         raise
     poller = app.poller()
     deliverer = app.deliverer()
@@ -208,3 +216,4 @@ async def run_forever(app: App, *, stop: asyncio.Event | None = None) -> None:
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await watcher
         await app.close()
+        lock.release()

@@ -65,7 +65,11 @@ def run(once: bool) -> None:
 
 
 async def _run_once(app: Any) -> None:
+    from bot.runlock import RunLock
+
+    lock = RunLock(app.settings.db_path)
     try:
+        lock.acquire()  # not beside a running bot on the same database
         app.rulebook.reload()
         app.sync_sources()
         for adapter in app.adapters:
@@ -75,6 +79,7 @@ async def _run_once(app: Any) -> None:
         await app.deliverer().deliver_due()
     finally:
         await app.close()
+        lock.release()
 
 
 def _add_chat_adapters(app: Any, settings: Any) -> None:

@@ -124,6 +124,15 @@ class SqliteOutbox:
         )
         return cursor.rowcount > 0
 
+    def release_leases(self) -> int:
+        """Make rows left in `sending` due again at once. Only for a process that knows it is
+        the only one running on this database (the run lock): whoever held them is dead.
+        Returns how many were released."""
+        cursor = self._db.execute(
+            "UPDATE deliveries SET state = 'pending', leased_at = NULL WHERE state = 'sending'"
+        )
+        return cursor.rowcount
+
     def mark_sent(self, delivery_id: int, *, remote_ref: str | None, now: datetime) -> None:
         """Record a successful post and the platform's reference to it."""
         self._db.execute(

@@ -49,3 +49,32 @@ def test_run_ingests_seeds_and_stops_on_sigint(workdir: Path) -> None:
     assert proc.returncode == 0, out + rest
     assert "Traceback" not in out + rest
     assert "stopped" in rest
+
+
+def test_a_second_bot_on_the_same_database_stops_with_one_sentence(workdir: Path) -> None:
+    from bot.runlock import RunLock
+
+    env = {**os.environ, "COLUMNS": "200", "PYTHONUNBUFFERED": "1"}
+    with RunLock(workdir / "var" / "redline.db"):  # a running bot holds it
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=workdir,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Another Redline (pid " in done.stderr
+    assert "is already running on var/redline.db" in done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    # Once the first one is gone, the next starts.
+    again = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--once"],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert again.returncode == 0, again.stdout + again.stderr

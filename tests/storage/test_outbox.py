@@ -72,6 +72,17 @@ def test_a_claimed_row_is_not_due_until_its_lease_runs_out(storage: Storage) -> 
     assert again is not None and again.attempts == 2
 
 
+def test_a_lone_process_releases_a_dead_ones_leases_at_once(storage: Storage) -> None:
+    _enqueue(storage, _alert_id(storage))
+    (row,) = storage.outbox.due(T0)
+    assert storage.outbox.mark_sending(row.id, now=T0)
+    assert storage.outbox.due(T0 + timedelta(seconds=5)) == []
+    assert storage.outbox.release_leases() == 1
+    (due,) = storage.outbox.due(T0 + timedelta(seconds=5))
+    assert (due.id, due.state, due.attempts) == (row.id, DeliveryState.PENDING, 1)
+    assert storage.outbox.release_leases() == 0
+
+
 def test_sent_rows_keep_their_remote_ref(storage: Storage) -> None:
     alert = _alert_id(storage)
     _enqueue(storage, alert)
