@@ -158,18 +158,6 @@ def test_any_lookup_is_results_or_one_clear_sentence(storage: Storage, raw: str)
     assert isinstance(hits, list)
 
 
-@pytest.fixture(scope="module")
-def fts() -> Iterator[sqlite3.Connection]:
-    conn = sqlite3.connect(":memory:")
-    conn.execute(
-        "CREATE VIRTUAL TABLE t USING fts5(title, text,"
-        " tokenize = 'porter unicode61 remove_diacritics 2')"
-    )
-    conn.execute("INSERT INTO t VALUES ('Harbour inquiry', 'witnesses heard on monday')")
-    yield conn
-    conn.close()
-
-
 @PROPERTY
 @given(raw=QUERY)
 def test_any_query_parses_to_fts5_that_runs_or_a_clear_error(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -43,19 +42,6 @@ NASTY = [
     '"' * 9_999,
     "(((((" * 2_000,
 ]
-
-
-@pytest.fixture(scope="module")
-def fts() -> Iterator[sqlite3.Connection]:
-    """A bare FTS5 table with the same tokenizer, to run expressions without any guard."""
-    conn = sqlite3.connect(":memory:")
-    conn.execute(
-        "CREATE VIRTUAL TABLE t USING fts5(title, text,"
-        " tokenize = 'porter unicode61 remove_diacritics 2')"
-    )
-    conn.execute("INSERT INTO t VALUES ('Kremlin warns', 'a b c moscow long-range strikes')")
-    yield conn
-    conn.close()
 
 
 def _runs(conn: sqlite3.Connection, raw: str) -> None:
