@@ -17,7 +17,13 @@ from bot.domain.errors import RedlineError
 from bot.domain.message import Reply, Table
 from bot.domain.records import DeliveryMode, SelectorKind
 from bot.services.lookup import run_lookup, split_snippet
-from bot.services.parsing import UsageError, parse_duration, parse_subscribe, split_args
+from bot.services.parsing import (
+    UsageError,
+    parse_duration,
+    parse_subscribe,
+    split_args,
+    valid_text,
+)
 from bot.services.status import status_reply
 
 log = logging.getLogger(__name__)
@@ -42,17 +48,12 @@ def _fmt_date(d: Any) -> str:
     return d.date().isoformat() if d is not None else "undated"
 
 
-def _text(value: str) -> str:
-    # JSON lets a chat payload carry lone surrogates, which SQLite cannot store or compare.
-    return value.encode("utf-8", "replace").decode("utf-8")
-
-
 def _valid_text(request: CommandRequest) -> CommandRequest:
     return replace(
         request,
-        name=_text(request.name or ""),
-        args=_text(request.args or ""),
-        options={k: _text(str(v)) for k, v in request.options.items()},
+        name=valid_text(request.name or ""),
+        args=valid_text(request.args or ""),
+        options={k: valid_text(str(v)) for k, v in request.options.items()},
     )
 
 

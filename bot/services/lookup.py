@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.domain.errors import QueryError
 from bot.domain.records import SearchHit
-from bot.services.parsing import split_args
+from bot.services.parsing import split_args, valid_text
 
 FILTERS = ("rule", "speaker", "source", "since")
 MAX_QUERY_CHARS = 1000
@@ -48,8 +48,7 @@ def run_lookup(
     Raises:
         QueryError: a filter value is invalid or nothing is left to search for.
     """
-    # Lone surrogates (from JSON payloads or undecodable argv bytes) cannot reach SQLite.
-    query = query.encode("utf-8", "replace").decode("utf-8")
+    query = valid_text(query)
     text, filters = parse_filters(query)
     source = filters.get("source", source)
     since = _since(filters["since"]) if "since" in filters else None

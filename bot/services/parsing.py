@@ -15,6 +15,12 @@ class UsageError(RedlineError):
     """A command's arguments do not parse; the message is one sentence for the user."""
 
 
+def valid_text(value: str) -> str:
+    """`value` as valid UTF-8: JSON payloads and undecodable argv bytes can carry lone
+    surrogates, which SQLite can neither store nor compare."""
+    return value.encode("utf-8", "replace").decode("utf-8")
+
+
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d|day|w|wk)s?\s*$", re.I)
 _UNIT_S = {
     "s": 1,
