@@ -167,15 +167,15 @@ class App:
         self.storage.close()
 
 
-async def run_forever(app: App, *, stop: asyncio.Event | None = None) -> None:
-    """Start the scheduler, live rule reloading and chat adapters; run until stopped."""
-    from bot.scheduler import Scheduler
+async def start(app: App) -> RunLock:
+    """Everything a run does before its first poll: rules, the run lock, sources, chat.
 
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+    Returns the held lock, for the caller to release after `app.close()`. On any failure
+    the app is closed and the lock released before the error goes on.
+
+    Raises:
+        ConfigError: another bot runs on the database, or a chat token is rejected.
+    """
     app.rulebook.reload()
     lock = RunLock(app.settings.db_path)
     try:
@@ -192,6 +192,19 @@ async def run_forever(app: App, *, stop: asyncio.Event | None = None) -> None:
         await app.close()
         lock.release()
         raise
+    return lock
+
+
+async def run_forever(app: App, *, stop: asyncio.Event | None = None) -> None:
+    """Start the scheduler, live rule reloading and chat adapters; run until stopped."""
+    from bot.scheduler import Scheduler
+
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    lock = await start(app)
     poller = app.poller()
     deliverer = app.deliverer()
     scheduler = Scheduler()

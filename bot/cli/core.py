@@ -65,16 +65,10 @@ def run(once: bool) -> None:
 
 
 async def _run_once(app: Any) -> None:
-    from bot.runlock import RunLock
+    from bot.app import start
 
-    lock = RunLock(app.settings.db_path)
+    lock = await start(app)
     try:
-        lock.acquire()  # not beside a running bot on the same database
-        app.rulebook.reload()
-        app.sync_sources()
-        for adapter in app.adapters:
-            await adapter.start()
-            app.posters[adapter.platform] = adapter.poster
         await app.poller().poll_due()
         await app.deliverer().deliver_due()
     finally:
