@@ -121,12 +121,10 @@ def _status(
                 return DistanceStatus.OTHER
         return status
     if any(h.entry == WEAPON for h in before):
-        # "shelling hit Kharkiv, just 30 km from the border": the place's distance, not a range.
-        if (
-            after
-            and after[0].start - num_end <= 3
-            and _CUE_CATEGORIES.get(after[0].entry) is (DistanceStatus.GEOGRAPHIC)
-        ):
+        # A weapon word before, "from the border" right after: the place's distance, not a
+        # range ("shells fell on a town 5 km from the border").
+        first_after = _CUE_CATEGORIES.get(after[0].entry) if after else None
+        if first_after is DistanceStatus.GEOGRAPHIC and after[0].start - num_end <= 3:
             return DistanceStatus.GEOGRAPHIC
         return DistanceStatus.TECHNICAL
     for hit in after:
