@@ -11,7 +11,14 @@ posting-list lengths (a few words in most articles, most words in few).
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 import random
+import shutil
+import sqlite3
+import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,6 +26,8 @@ from pathlib import Path
 
 from bot.domain.models import ArticleDraft
 from bot.storage import Storage
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SEED = 20240611
 SOURCES = 40
@@ -130,3 +139,30 @@ def build_articles_db(path: Path, n: int) -> None:
             remaining -= size
     finally:
         storage.close()
+
+
+def cached_articles_db(target: Path, n: int) -> tuple[float, bool]:
+    """A copy at `target` of a database with `n` articles, built once and kept in the temp
+    folder between runs; (seconds spent, whether it was cached)."""
+    # The file depends on the generator and on the storage code (schema, keys, indexes).
+    code = Path(__file__).read_bytes() + b"".join(
+        p.read_bytes() for p in sorted((ROOT / "bot" / "storage").rglob("*.py"))
+    )
+    key = hashlib.sha256(code).hexdigest()[:16]
+    cache = Path(tempfile.gettempdir()) / "redline-bench" / f"articles-{n}-{key}.db"
+    start = time.perf_counter()
+    if not cache.exists():
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        for stale in cache.parent.glob(f"articles-{n}-*"):
+            stale.unlink(missing_ok=True)  # built by older code, or left by a broken run
+        partial = cache.with_name(f"{cache.stem}.{os.getpid()}.partial")
+        build_articles_db(partial, n)
+        with contextlib.closing(sqlite3.connect(partial)) as con:
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # one self-contained file
+            con.execute("PRAGMA journal_mode=DELETE")
+        partial.rename(cache)
+        cached = False
+    else:
+        cached = True
+    shutil.copyfile(cache, target)
+    return time.perf_counter() - start, cached

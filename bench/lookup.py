@@ -28,7 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import Result, percentile, timer
-from bench.dataset import COMMON, NEWS, SOURCES, build_articles_db, source_name, vocabulary
+from bench.dataset import (
+    COMMON,
+    NEWS,
+    SOURCES,
+    cached_articles_db,
+    source_name,
+    vocabulary,
+)
 from bot.services.lookup import parse_filters, run_lookup
 from bot.storage import Storage
 from bot.storage.fts_query import Term, parse
@@ -166,8 +173,8 @@ def run(quick: bool) -> list[Result]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "lookup.db"
         with timer() as build:
-            build_articles_db(path, n)
-        size_mb = sum(f.stat().st_size for f in Path(tmp).iterdir()) / 1e6
+            cached_articles_db(path, n)
+        size_mb = path.stat().st_size / 1e6
         storage = Storage.open(path)
         try:
             stored = storage.articles.count()

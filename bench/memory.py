@@ -29,14 +29,10 @@ sources and the shipped rules only. ratio = baseline peak / our peak (bigger is 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import hashlib
 import os
 import random
 import re
-import shutil
 import signal
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -51,6 +47,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from bench.common import Result
+from bench.dataset import cached_articles_db
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
@@ -82,34 +79,6 @@ def size(quick: bool) -> Size:
 
 
 # --- fixtures -------------------------------------------------------------------------------
-
-
-def articles_db(target: Path, n: int) -> tuple[float, bool]:
-    """A database with `n` articles at `target`; (seconds spent, whether it was cached)."""
-    from bench import dataset
-
-    # The file depends on the generator and on the storage code (schema, keys, indexes).
-    code = Path(dataset.__file__).read_bytes() + b"".join(
-        p.read_bytes() for p in sorted((ROOT / "bot" / "storage").rglob("*.py"))
-    )
-    key = hashlib.sha256(code).hexdigest()[:16]
-    cache = Path(tempfile.gettempdir()) / "redline-bench" / f"articles-{n}-{key}.db"
-    start = time.perf_counter()
-    if not cache.exists():
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        for stale in cache.parent.glob(f"articles-{n}-*"):
-            stale.unlink(missing_ok=True)  # built by older code, or left by a broken run
-        partial = cache.with_name(f"{cache.stem}.{os.getpid()}.partial")
-        dataset.build_articles_db(partial, n)
-        with contextlib.closing(sqlite3.connect(partial)) as con:
-            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # one self-contained file
-            con.execute("PRAGMA journal_mode=DELETE")
-        partial.rename(cache)
-        cached = False
-    else:
-        cached = True
-    shutil.copyfile(cache, target)
-    return time.perf_counter() - start, cached
 
 
 def known_urls(db: Path, n: int) -> list[str]:
@@ -403,7 +372,7 @@ def run(quick: bool = False) -> list[Result]:
         ours: Bot | None = None
         try:
             db = tmp / "ours" / "redline.db"
-            build_s, cached = articles_db(db, s.articles)
+            build_s, cached = cached_articles_db(db, s.articles)
             t = time.perf_counter()
             rules = rules_dir(tmp / "ours" / "rules", s.rules)
             rules_s = time.perf_counter() - t
